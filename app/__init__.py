@@ -1,0 +1,1 @@
+"""Confer: a multi-agency case conference API for children's and family services."""

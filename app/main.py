@@ -1,0 +1,136 @@
+"""The FastAPI application: routers, error handlers, middleware, offline docs."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.resources import files
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.config import Settings, get_settings
+from app.db import make_engine, make_sessionmaker
+from app.errors import install_error_handlers
+from app.logging import configure_logging
+from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.ratelimit import make_rate_limiter
+from app.routers import (
+    agencies,
+    audit,
+    clients,
+    families,
+    health,
+    me,
+    people,
+    practitioners,
+    relationships,
+    token,
+)
+from app.routers.responses import Problem
+
+DESCRIPTION = """
+Confer lets the agencies around a child and family share the right information, with the right
+people, for the right reason, and records every decision. See the README for a walk-through.
+
+Every error is an RFC 9457 problem (`application/problem+json`). Creations accept an
+`Idempotency-Key`; updates of shared objects need `If-Match` with the ETag last read.
+"""
+
+
+def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    owns_engine = engine is None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_engine:
+            await app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Confer",
+        version="0.1.0",
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine or make_engine(settings.database_url)
+    app.state.sessionmaker = make_sessionmaker(app.state.engine)
+    app.state.rate_limiter = make_rate_limiter(settings.rate_limit_storage_url)
+
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
+
+    for module in (
+        health,
+        token,
+        me,
+        agencies,
+        practitioners,
+        clients,
+        people,
+        relationships,
+        families,
+        audit,
+    ):
+        app.include_router(module.router)
+    _install_offline_docs(app)
+    _install_openapi(app)
+    return app
+
+
+def _install_offline_docs(app: FastAPI) -> None:
+    """Swagger UI and ReDoc from the fastapi-offline package: no CDN, works on a closed network."""
+    static = str(files("fastapi_offline") / "static")
+    app.mount("/static/docs", StaticFiles(directory=static), name="docs-static")
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Confer API",
+            swagger_js_url="/static/docs/swagger-ui-bundle.js",
+            swagger_css_url="/static/docs/swagger-ui.css",
+            swagger_favicon_url="/static/docs/favicon.png",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url="/openapi.json",
+            title="Confer API",
+            redoc_js_url="/static/docs/redoc.standalone.js",
+            redoc_favicon_url="/static/docs/favicon.png",
+            with_google_fonts=False,
+        )
+
+
+def _install_openapi(app: FastAPI) -> None:
+    """Problem responses get their schema under application/problem+json."""
+    base = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = base()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Problem"] = Problem.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
+        ref = {"$ref": "#/components/schemas/Problem"}
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                for status, response in operation.get("responses", {}).items():
+                    if status.startswith(("4", "5")):
+                        response["content"] = {"application/problem+json": {"schema": ref}}
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

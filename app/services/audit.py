@@ -1,0 +1,80 @@
+"""Appending to the audit trail.
+
+Bodies never hold record content or secrets, only ids and reasons."""
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import rfc8785
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.context import request_id_var
+from app.db import utcnow
+from app.models.audit import AuditEntry
+from app.principal import Principal
+
+
+def _s(value: uuid.UUID | None) -> str | None:
+    return None if value is None else str(value)
+
+
+async def append(
+    session: AsyncSession,
+    principal: Principal | None,
+    *,
+    action: str,
+    object_type: str,
+    object_id: uuid.UUID | str | None = None,
+    subject_person_id: uuid.UUID | None = None,
+    outcome: str = "ok",
+    detail: dict[str, Any] | None = None,
+) -> None:
+    occurred_at = utcnow()
+    row: dict[str, Any] = {
+        "occurred_at": occurred_at,
+        "request_id": request_id_var.get(),
+        "agency_id": principal.agency_id if principal else None,
+        "practitioner_id": principal.practitioner_id if principal else None,
+        "client_id": principal.client_id if principal else None,
+        "action": action,
+        "object_type": object_type,
+        "object_id": None if object_id is None else str(object_id),
+        "subject_person_id": subject_person_id,
+        "outcome": outcome,
+    }
+    canonical: dict[str, Any] = {
+        **{k: _s(v) if isinstance(v, uuid.UUID) else v for k, v in row.items()},
+        "occurred_at": occurred_at.isoformat(),
+        "actor_kind": principal.kind.value if principal else None,
+        "detail": detail or {},
+    }
+    # Canonicalised once, here; the stored bytes are what the chain will hash.
+    row["body"] = rfc8785.dumps(canonical)
+    await session.execute(insert(AuditEntry).values(**row))
+
+
+@dataclass(frozen=True)
+class RefusalAudit:
+    """What to audit about an access that was refused (the request itself is rolled back)."""
+
+    principal: Principal | None
+    action: str
+    object_type: str
+    object_id: uuid.UUID | str | None = None
+    subject_person_id: uuid.UUID | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+async def append_refusal(session: AsyncSession, refusal: RefusalAudit) -> None:
+    await append(
+        session,
+        refusal.principal,
+        action=refusal.action,
+        object_type=refusal.object_type,
+        object_id=refusal.object_id,
+        subject_person_id=refusal.subject_person_id,
+        outcome="refused",
+        detail=refusal.detail,
+    )
