@@ -25,7 +25,7 @@ def new_api_key() -> tuple[str, str]:
 
 
 def parse_api_key(key: str) -> str | None:
-    parts = key.split("_")
+    parts = key.split("_", 2)
     if len(parts) != 3 or parts[0] != API_KEY_PREFIX or len(parts[1]) != 16:
         return None
     return parts[1]

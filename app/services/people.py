@@ -179,7 +179,7 @@ async def update_person(
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
     if changes.get("kind", "x") is None or changes.get("date_of_birth_estimated", False) is None:
         raise Invalid("kind and date_of_birth_estimated may not be null.", field="body")
-    merged = PersonProfileBase.model_validate({**profile.model_dump(), **changes})
+    merged = PersonProfileBase.model_validate({**profile.model_dump(warnings=False), **changes})
     try:
         check_profile(merged)
     except ValueError as exc:

@@ -1,0 +1,367 @@
+"""API conventions on every route: problem details, idempotency, ETags, pagination, limits."""
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from app.main import create_app
+from tests.factories import (
+    ADMIN,
+    Actor,
+    make_practitioner,
+    make_staffed_agency,
+    register_person,
+)
+from tests.test_auth import assert_problem
+
+
+@dataclass
+class PostCase:
+    """A POST route with a valid body and, for each kind of bad input, the field at fault."""
+
+    path: str
+    body: dict[str, Any]
+    missing: str  # a required field
+    wrong_type: tuple[str, Any]
+    bad_enum: tuple[str, Any] | None  # None when the body has no enum field
+    as_admin: bool = False
+    as_platform: bool = False
+
+
+@pytest.fixture
+async def world(client):
+    admin, worker = await make_staffed_agency(client, name="School")
+    other = await register_person(client, actor=worker, given_name="Jenny", nhs_number="9434765919")
+    person = await register_person(client, actor=worker)
+    family = await client.post("/families", headers=worker.headers, json={"name": "Doe household"})
+    return {
+        "admin": admin,
+        "worker": worker,
+        "person": person,
+        "other": other,
+        "family": family.json(),
+    }
+
+
+def post_cases(w: dict[str, Any]) -> list[PostCase]:
+    a, p, pid, oid = (
+        w["admin"].agency_id,
+        w["worker"].practitioner_id,
+        w["person"]["id"],
+        w["other"]["id"],
+    )
+    return [
+        PostCase(
+            "/agencies",
+            {"name": "Police", "kind": "police", "sector": "statutory"},
+            "name",
+            ("sensitive_service", {"x": 1}),
+            ("kind", "bakery"),
+            as_platform=True,
+        ),
+        PostCase(
+            f"/agencies/{a}/services",
+            {"name": "MASH team"},
+            "name",
+            ("name", 12),
+            None,
+            as_admin=True,
+        ),
+        PostCase(
+            f"/agencies/{a}/practitioners",
+            {"name": "Kelly", "job_title": "Outreach worker"},
+            "job_title",
+            ("name", ["x"]),
+            ("roles", ["superuser"]),
+            as_admin=True,
+        ),
+        PostCase(
+            f"/agencies/{a}/practitioners/{p}/api-keys",
+            {"label": "script"},
+            "label",
+            ("expires_at", "soon"),
+            None,
+            as_admin=True,
+        ),
+        PostCase(
+            f"/agencies/{a}/clients",
+            {
+                "name": "Case system",
+                "jwks": {"keys": [{"kty": "RSA", "kid": "k", "n": "AQAB", "e": "AQAB"}]},
+            },
+            "jwks",
+            ("jwks", "not-a-jwks"),
+            None,
+            as_admin=True,
+        ),
+        PostCase(
+            "/people",
+            {"given_name": "Amy", "date_of_birth": "2015-01-01", "reason": "pupil"},
+            "reason",
+            ("date_of_birth", "yesterday"),
+            ("kind", "alien"),
+        ),
+        PostCase(
+            f"/people/{pid}/addresses",
+            {"line1": "1 High St"},
+            "line1",
+            ("confidential", "maybe"),
+            None,
+        ),
+        PostCase(
+            f"/people/{pid}/competence",
+            {"competent": True, "standard": "gillick", "assessed_on": "2026-01-01"},
+            "competent",
+            ("assessed_on", 5),
+            ("standard", "vibes"),
+        ),
+        PostCase(
+            "/relationships",
+            {"person_id": oid, "related_person_id": pid, "kind": "sibling"},
+            "kind",
+            ("parental_responsibility", "perhaps"),
+            ("kind", "nemesis"),
+        ),
+        PostCase("/families", {"name": "Household"}, "name", ("members", "all"), None),
+    ]
+
+
+def headers_for(case: PostCase, w: dict[str, Any]) -> dict[str, str]:
+    if case.as_platform:
+        return ADMIN
+    return (w["admin"] if case.as_admin else w["worker"]).headers
+
+
+async def test_post_cases_cover_every_post_operation(app, world):
+    covered = {c.path.split("/")[1] + ":" + str(c.path.count("/")) for c in post_cases(world)}
+    template = {
+        path.split("/")[1] + ":" + str(path.count("/"))
+        for path, ops in app.openapi()["paths"].items()
+        if "post" in ops and path not in {"/oauth2/token", "/families/{family_id}/members"}
+    }
+    assert template <= covered, f"add a PostCase for {template - covered}"
+
+
+async def test_every_post_rejects_bad_input_with_problem_details(client, world):
+    for case in post_cases(world):
+        h = headers_for(case, world)
+        body = {k: v for k, v in case.body.items() if k != case.missing}
+        problem = assert_problem(await client.post(case.path, headers=h, json=body), 422)
+        assert any(e["field"] == f"body:/{case.missing}" for e in problem["errors"]), (
+            case.path,
+            problem,
+        )
+
+        field, value = case.wrong_type
+        problem = assert_problem(
+            await client.post(case.path, headers=h, json={**case.body, field: value}), 422
+        )
+        assert any(e["field"].startswith(f"body:/{field}") for e in problem["errors"]), (
+            case.path,
+            problem,
+        )
+
+        if case.bad_enum:
+            field, value = case.bad_enum
+            r = await client.post(case.path, headers=h, json={**case.body, field: value})
+            problem = assert_problem(r, 422)
+            assert any(e["field"].startswith(f"body:/{field}") for e in problem["errors"]), (
+                case.path,
+                problem,
+            )
+
+        r = await client.post(
+            case.path, headers={**h, "content-type": "application/json"}, content=b"{not json"
+        )
+        assert_problem(r, 422)
+
+        oversize = {**case.body, "padding": "x" * 1_100_000}
+        problem = assert_problem(await client.post(case.path, headers=h, json=oversize), 413)
+        assert "1000000 bytes" in problem["detail"]
+
+        # The valid body works, so each failure above was about the input, not the route.
+        ok = await client.post(case.path, headers=h, json=case.body)
+        assert ok.status_code == 201, (case.path, ok.text)
+
+
+async def test_oversize_body_without_content_length_is_413(client, world):
+    async def chunks():
+        for _ in range(40):
+            yield b"x" * 50_000
+
+    r = await client.post("/people", headers=world["worker"].headers, content=chunks())
+    assert_problem(r, 413)
+
+
+async def test_bad_nhs_number_names_the_field(client, world):
+    body = {"given_name": "Ben", "reason": "pupil", "nhs_number": "9434765918"}
+    problem = assert_problem(
+        await client.post("/people", headers=world["worker"].headers, json=body), 422
+    )
+    assert problem["errors"][0]["field"] == "body:/nhs_number"
+    assert "check digit" in problem["errors"][0]["detail"]
+
+
+async def test_idempotent_retry_returns_the_stored_creation(client, world):
+    h = {**world["worker"].headers, "Idempotency-Key": "register-amy-1"}
+    body = {"given_name": "Amy", "date_of_birth": "2015-01-01", "reason": "pupil"}
+    first = await client.post("/people", headers=h, json=body)
+    again = await client.post("/people", headers=h, json=body)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["location"] == first.headers["location"]
+    assert again.headers["idempotent-replayed"] == "true"
+    listed = (await client.get("/people", headers=world["worker"].headers)).json()["items"]
+    assert [p["given_name"] for p in listed].count("Amy") == 1
+
+    changed = await client.post("/people", headers=h, json={**body, "given_name": "Amelia"})
+    problem = assert_problem(changed, 422)
+    assert problem["errors"][0]["field"] == "header:/Idempotency-Key"
+
+
+async def test_idempotency_keys_are_scoped_per_caller(client, world):
+    colleague = await make_practitioner(client, admin=world["admin"], name="Colleague")
+    body = {"given_name": "Amy", "date_of_birth": "2015-01-01", "reason": "pupil"}
+    r1 = await client.post(
+        "/people", headers={**world["worker"].headers, "Idempotency-Key": "k"}, json=body
+    )
+    r2 = await client.post(
+        "/people",
+        headers={**colleague.headers, "Idempotency-Key": "k"},
+        json={**body, "given_name": "Ann"},
+    )
+    assert r1.status_code == r2.status_code == 201
+    assert r2.json()["given_name"] == "Ann" and "idempotent-replayed" not in r2.headers
+
+
+async def test_failed_creation_does_not_burn_the_key(client, world):
+    h = {**world["worker"].headers, "Idempotency-Key": "addr-1"}
+    r = await client.post(
+        f"/people/{uuid.uuid4()}/addresses", headers=h, json={"line1": "1 High St"}
+    )
+    assert_problem(r, 404)
+    r = await client.post(
+        f"/people/{world['person']['id']}/addresses", headers=h, json={"line1": "1 High St"}
+    )
+    assert r.status_code == 201
+
+
+async def test_if_match_is_required_and_checked(client, world):
+    h = world["worker"].headers
+    url = f"/people/{world['person']['id']}"
+    first = await client.get(url, headers=h)
+    etag = first.headers["etag"]
+    assert_problem(await client.patch(url, headers=h, json={"given_name": "Jackie"}), 428)
+    ok = await client.patch(url, headers={**h, "If-Match": etag}, json={"given_name": "Jackson"})
+    assert ok.status_code == 200 and ok.json()["given_name"] == "Jackson"
+    assert ok.headers["etag"] != etag and ok.json()["version"] == 2
+    stale = await client.patch(url, headers={**h, "If-Match": etag}, json={"given_name": "Jack"})
+    assert_problem(stale, 412)
+    assert (await client.get(url, headers=h)).json()["given_name"] == "Jackson"
+
+
+async def test_update_keeps_the_profile_consistent(client, world):
+    h = world["worker"].headers
+    url = f"/people/{world['person']['id']}"
+    etag = (await client.get(url, headers=h)).headers["etag"]
+    r = await client.patch(
+        url, headers={**h, "If-Match": etag}, json={"given_name": None, "family_name": None}
+    )
+    assert_problem(r, 422)
+    assert (await client.get(url, headers=h)).json()["given_name"] == "Jack"
+
+
+async def test_pagination_loses_and_repeats_nothing(client, world):
+    h = world["worker"].headers
+    for i in range(7):
+        await register_person(client, actor=world["worker"], given_name=f"Child{i}")
+    seen: list[str] = []
+    cursor = None
+    pages = 0
+    while True:
+        params = {"limit": 3, **({"cursor": cursor} if cursor else {})}
+        page = (await client.get("/people", headers=h, params=params)).json()
+        seen += [p["id"] for p in page["items"]]
+        pages += 1
+        if pages == 2:  # a person added mid-walk appears once, at the end
+            await register_person(client, actor=world["worker"], given_name="Late")
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)) == 10
+    assert pages == 4
+    assert_problem(await client.get("/people", headers=h, params={"cursor": "!!!"}), 422)
+    assert_problem(await client.get("/people", headers=h, params={"limit": 1000}), 422)
+
+
+async def test_rate_limit_per_caller(settings, engine, sessionmaker, world):
+    limited = create_app(settings.model_copy(update={"rate_limit": "3/minute"}), engine)
+    from app.deps import get_sessionmaker
+
+    limited.dependency_overrides[get_sessionmaker] = lambda: sessionmaker
+    transport = httpx.ASGITransport(app=limited)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        for _ in range(3):
+            assert (await c.get("/me", headers=world["worker"].headers)).status_code == 200
+        r = await c.get("/me", headers=world["worker"].headers)
+        assert_problem(r, 429)
+        assert int(r.headers["retry-after"]) >= 1
+        # Another caller has its own allowance.
+        assert (await c.get("/me", headers=world["admin"].headers)).status_code == 200
+
+
+async def test_request_id_is_echoed_and_in_problems(client):
+    r = await client.get("/people", headers={"X-Request-ID": "abc-123"})
+    assert r.headers["x-request-id"] == "abc-123"
+    assert r.json()["request_id"] == "abc-123"
+    r = await client.get("/people", headers={"X-Request-ID": "bad id with spaces"})
+    assert r.headers["x-request-id"] != "bad id with spaces"
+
+
+async def test_unknown_route_and_method_are_problems(client):
+    assert_problem(await client.get("/nowhere"), 404)
+    assert_problem(await client.put("/health"), 405)
+
+
+async def test_database_down_is_503_and_recovers(tmp_path, settings):
+    missing_dir = tmp_path / "not-yet"
+    url = f"sqlite+aiosqlite:///{missing_dir}/confer.db"
+    app = create_app(settings.model_copy(update={"database_url": url}))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        assert_problem(await c.get("/ready"), 503)
+        r = await c.get("/people", headers={"Authorization": "Bearer cfk_0123456789abcdef_x"})
+        problem = assert_problem(r, 503)
+        assert r.headers["retry-after"]
+        assert "database" in problem["detail"]
+        assert (await c.get("/health")).status_code == 200
+        missing_dir.mkdir()  # the database becomes reachable: no restart needed
+        assert (await c.get("/ready")).status_code == 200
+    await app.state.engine.dispose()
+
+
+async def test_concurrent_same_key_gets_one_creation(settings, engine):
+    """Two in-flight requests with one key: one creation, the other gets its stored result.
+
+    This needs real commits on separate connections, so it runs on the engine, not in the
+    test's rolled-back transaction; its data is unique to it.
+    """
+    app = create_app(settings, engine)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        _admin, worker = await make_staffed_agency(c, name=f"Race school {uuid.uuid4()}")
+        h = {**worker.headers, "Idempotency-Key": "race"}
+        body = {"given_name": "Racer", "reason": "pupil"}
+        r1, r2 = await asyncio.gather(
+            c.post("/people", headers=h, json=body), c.post("/people", headers=h, json=body)
+        )
+        assert {r1.status_code, r2.status_code} == {201}
+        assert r1.json()["id"] == r2.json()["id"]
+        replayed = [r.headers.get("idempotent-replayed") for r in (r1, r2)]
+        assert sorted(map(str, replayed)) == ["None", "true"]
+        listed = (await c.get("/people", headers=worker.headers)).json()["items"]
+        assert len(listed) == 1
