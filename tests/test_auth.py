@@ -1,5 +1,6 @@
 """Each authentication failure, through the HTTP API: no credential, bad, expired, wrong agency."""
 
+import asyncio
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -67,7 +68,7 @@ async def test_expired_and_revoked_api_keys_are_401(client):
     r = await client.post(base, headers=admin.headers, json={"label": "short", "expires_at": soon})
     assert r.status_code == 201
     short_key = r.json()["key"]
-    time.sleep(1.1)
+    await asyncio.sleep(1.1)
     body = assert_problem(
         await client.get("/me", headers={"Authorization": f"Bearer {short_key}"}), 401
     )

@@ -11,7 +11,6 @@ import pytest
 from app.main import create_app
 from tests.factories import (
     ADMIN,
-    Actor,
     make_practitioner,
     make_staffed_agency,
     register_person,
