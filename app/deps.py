@@ -8,6 +8,7 @@ from typing import Annotated
 import jwt
 from fastapi import Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select
@@ -63,15 +64,23 @@ def _settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
+# Documents the scheme (Swagger's Authorize button); our own 401 problem replaces its error.
+_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    description="An API key (cfk_...), or an access token from /oauth2/token.",
+)
+
+
 async def authenticate(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    if not authorization or not authorization.lower().startswith("bearer "):
+    if bearer is None or not bearer.credentials.strip():
         raise NotAuthenticated()
-    credential = authorization[7:].strip()
+    credential = bearer.credentials.strip()
     principal = await _principal_for(session, settings, credential)
     request.state.principal = principal
     await enforce_rate_limit(

@@ -43,6 +43,8 @@ class PersonProfileBase(SQLModel):
 class PersonRegister(PersonProfileBase):
     # Why this agency works with the person: recorded with the involvement it creates.
     reason: str = Field(min_length=1, max_length=2000)
+    # Accepts the printed form "943 476 5919"; stored as ten digits.
+    nhs_number: str | None = Field(default=None, max_length=14)
 
     @field_validator("nhs_number")
     @classmethod

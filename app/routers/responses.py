@@ -25,7 +25,7 @@ def _p(description: str) -> dict[str, Any]:
     }
 
 
-AUTH = {
+AUTH: dict[int | str, dict[str, Any]] = {
     401: _p("No valid credential"),
     403: _p("Not allowed for this caller"),
     429: _p("Rate limited"),
