@@ -1,58 +1,10 @@
 #!/usr/bin/env bash
-# Run the test suite: ./scripts/test.sh [pytest arguments...]
+# Runs the whole test suite: ./scripts/test.sh [pytest arguments...]
 #
-# Creates .venv (Python 3.11 or newer) if it is missing and installs the project with its dev
-# extras into it; the install is redone only when pyproject.toml changes (a stamp file in .venv
-# holds its SHA-256). Then runs pytest from .venv with any arguments given.
-#
-# Tests use SQLite unless CONFER_TEST_DATABASE_URL names a PostgreSQL database
-# (see scripts/pg-throwaway.sh for a throwaway one).
-#
-# CONFER_SETUP_ONLY=1 ./scripts/test.sh   only creates/updates .venv, runs no test.
-# PYTHON=/path/to/python3.x               picks the interpreter for a new .venv.
+# Sets up .venv first (scripts/venv.sh). Tests use SQLite unless CONFER_TEST_DATABASE_URL names a
+# PostgreSQL database (scripts/pg-throwaway.sh starts a throwaway one).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-
-VENV=.venv
-STAMP=$VENV/.confer-installed
-
-is_supported_python() {
-    "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' >/dev/null 2>&1
-}
-
-find_python() {
-    local candidate
-    for candidate in ${PYTHON:-} python3 python3.13 python3.12 python3.11; do
-        if command -v "$candidate" >/dev/null 2>&1 && is_supported_python "$candidate"; then
-            command -v "$candidate"
-            return 0
-        fi
-    done
-    return 1
-}
-
-if [[ ! -x $VENV/bin/python ]] || ! is_supported_python "$VENV/bin/python"; then
-    python=$(find_python) || {
-        echo "test.sh: Python 3.11 or newer is needed (set PYTHON=/path/to/python3.11)" >&2
-        exit 1
-    }
-    echo "test.sh: creating $VENV with $python ($("$python" --version 2>&1))" >&2
-    rm -rf "$VENV"
-    "$python" -m venv "$VENV"
-fi
-
-want=$(sha256sum pyproject.toml | cut -d' ' -f1)
-have=$(cat "$STAMP" 2>/dev/null || true)
-if [[ $want != "$have" ]]; then
-    echo "test.sh: installing the project and its dev dependencies into $VENV" >&2
-    rm -f "$STAMP"
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e '.[dev]'
-    printf '%s\n' "$want" >"$STAMP"
-fi
-
-if [[ ${CONFER_SETUP_ONLY:-} == 1 ]]; then
-    exit 0
-fi
-
-exec "$VENV/bin/python" -m pytest -q "$@"
+./scripts/venv.sh
+exec .venv/bin/python -m pytest -q "$@"
