@@ -53,7 +53,7 @@ class Level(StrEnum):
 
 
 class Purpose(StrEnum):
-    """Why information moves: a closed list, stated on every read and logged with each disclosure."""
+    """Why information moves: a closed list, stated on every read, logged with each disclosure."""
 
     early_help_assessment = "early_help_assessment"
     family_support = "family_support"
@@ -229,7 +229,7 @@ def _consent_covers(c: ConsentFacts, record: RecordFacts, request: Request) -> b
 def involvement_shown(
     record: RecordFacts, request: Request, consents: Iterable[ConsentFacts], person: PersonFacts
 ) -> bool:
-    """Whether the person agreed that this sensitive service may be seen as involved by the requester."""
+    """Whether the person agreed that the requester may see this sensitive service as involved."""
     for c in consents:
         if (
             c.granted

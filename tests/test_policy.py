@@ -467,7 +467,7 @@ def test_invariant_refusal_gives_way_only_to_a_later_grant_or_a_decision(s):
             and c.stated_at <= NOW
             and subject.entitled(c.given_by_person_id)
             and purpose in c.purposes
-            and (c.expires_at is None or NOW < c.expires_at)
+            and (c.expires_at is None or c.expires_at > NOW)
             and rec.holder_agency_id in c.holders
             and agency in c.recipients
             and (not c.categories or rec.category in c.categories)
@@ -492,7 +492,7 @@ def test_invariant_withdrawing_or_expiring_the_basis_stops_disclosure_at_once(s)
 @settings(max_examples=250, deadline=None)
 @given(scenario, purposes)
 def test_invariant_consent_for_one_purpose_never_permits_another(s, other):
-    rec, agency, purpose, interest, cs, ds = s
+    rec, agency, _, interest, cs, ds = s
     d = run(rec, agency, other, interest, cs, ds)
     if d.permit and d.basis == BasisKind.consent:
         used = next(c for c in cs if c.id == d.basis_id)
