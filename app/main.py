@@ -21,11 +21,16 @@ from app.routers import (
     agencies,
     audit,
     clients,
+    consents,
+    decisions,
+    disclosures,
     families,
+    groups,
     health,
     me,
     people,
     practitioners,
+    records,
     relationships,
     token,
 )
@@ -78,6 +83,11 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         people,
         relationships,
         families,
+        records,
+        consents,
+        decisions,
+        groups,
+        disclosures,
         audit,
     ):
         app.include_router(module.router)

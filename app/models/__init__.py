@@ -1,7 +1,7 @@
 """Tables and schemas. Importing this package registers every table on the metadata."""
 
 from app.models.agency import Agency, AgencyService
-from app.models.audit import AuditEntry
+from app.models.audit import AuditChainLink, AuditCheckpoint, AuditEntry, AuditSeal
 from app.models.idempotency import IdempotencyRecord
 from app.models.identity import ApiKey, MachineClient, Practitioner, UsedAssertion
 from app.models.person import (
@@ -14,22 +14,45 @@ from app.models.person import (
     PersonProfile,
     Relationship,
 )
+from app.models.sharing import (
+    AgencyGroup,
+    ConsentStatement,
+    ConsentSubject,
+    Disclosure,
+    GroupAgendaEntry,
+    GroupMembership,
+    Record,
+    RecordCitation,
+    SharingDecision,
+)
 
 __all__ = [
     "Address",
     "Agency",
+    "AgencyGroup",
     "AgencyService",
     "ApiKey",
+    "AuditChainLink",
+    "AuditCheckpoint",
     "AuditEntry",
+    "AuditSeal",
     "CompetenceAssessment",
+    "ConsentStatement",
+    "ConsentSubject",
+    "Disclosure",
     "Family",
     "FamilyMember",
+    "GroupAgendaEntry",
+    "GroupMembership",
     "IdempotencyRecord",
     "Involvement",
     "MachineClient",
     "Person",
     "PersonProfile",
     "Practitioner",
+    "Record",
+    "RecordCitation",
     "Relationship",
+    "SharingDecision",
     "UsedAssertion",
 ]

@@ -20,10 +20,18 @@ from app.models.person import (
     PersonUpdate,
     RelationshipPublic,
 )
+from app.models.sharing import (
+    Chronology,
+    ConsentPublic,
+    RecordPublic,
+    SharedSummary,
+    SharingDecisionPublic,
+)
 from app.nhs_number import normalise_nhs_number
 from app.pagination import Page, make_page
+from app.routers.records import PurposeQuery
 from app.routers.responses import CREATE_RESPONSES, READ_RESPONSES, UPDATE_RESPONSES
-from app.services import people
+from app.services import consents, decisions, people, reads
 
 router = APIRouter(prefix="/people", tags=["people"])
 
@@ -162,3 +170,59 @@ async def list_relationships(
 ) -> Page[RelationshipPublic]:
     rows = await people.list_relationships(session, principal, person_id, page)
     return make_page(rows, page, RelationshipPublic.model_validate, lambda r: r.id)
+
+
+@router.get(
+    "/{person_id}/summary",
+    response_model=SharedSummary,
+    responses=READ_RESPONSES,
+    summary="The shared summary: your records and those other agencies may share with you",
+)
+async def shared_summary(
+    person_id: uuid.UUID, purpose: PurposeQuery, session: SessionDep, principal: AgencyPrincipalDep
+) -> SharedSummary:
+    return await reads.summary(session, principal, person_id, purpose)
+
+
+@router.get("/{person_id}/records", response_model=Page[RecordPublic], responses=READ_RESPONSES)
+async def list_records(
+    person_id: uuid.UUID,
+    purpose: PurposeQuery,
+    session: SessionDep,
+    principal: AgencyPrincipalDep,
+    page: PaginationDep,
+) -> Page[RecordPublic]:
+    return await reads.records_page(session, principal, person_id, purpose, page)
+
+
+@router.get(
+    "/{person_id}/chronology",
+    response_model=Chronology,
+    responses=READ_RESPONSES,
+    summary="The child's chronology, with the records of the people around the child",
+)
+async def chronology(
+    person_id: uuid.UUID, purpose: PurposeQuery, session: SessionDep, principal: AgencyPrincipalDep
+) -> Chronology:
+    return await reads.chronology(session, principal, person_id, purpose)
+
+
+@router.get("/{person_id}/consents", response_model=Page[ConsentPublic], responses=READ_RESPONSES)
+async def list_consents(
+    person_id: uuid.UUID, session: SessionDep, principal: AgencyPrincipalDep, page: PaginationDep
+) -> Page[ConsentPublic]:
+    rows = await consents.list_consents(session, principal, person_id, page)
+    shaped = {st.id: await consents.to_public(session, st) for st in rows}
+    return make_page(rows, page, lambda st: shaped[st.id], lambda st: st.id)
+
+
+@router.get(
+    "/{person_id}/sharing-decisions",
+    response_model=Page[SharingDecisionPublic],
+    responses=READ_RESPONSES,
+)
+async def list_decisions(
+    person_id: uuid.UUID, session: SessionDep, principal: AgencyPrincipalDep, page: PaginationDep
+) -> Page[SharingDecisionPublic]:
+    rows = await decisions.list_decisions(session, principal, person_id, page)
+    return make_page(rows, page, SharingDecisionPublic.model_validate, lambda d: d.id)

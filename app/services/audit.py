@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import rfc8785
-from sqlalchemy import insert
+from sqlalchemy import insert, literal_column
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.context import request_id_var
 from app.db import utcnow
 from app.models.audit import AuditEntry
 from app.principal import Principal
+from app.services.audit_chain import chain_entries
 
 
 def _s(value: uuid.UUID | None) -> str | None:
@@ -50,9 +52,19 @@ async def append(
         "actor_kind": principal.kind.value if principal else None,
         "detail": detail or {},
     }
-    # Canonicalised once, here; the stored bytes are what the chain will hash.
-    row["body"] = rfc8785.dumps(canonical)
-    await session.execute(insert(AuditEntry).values(**row))
+    # Canonicalised once, here; the stored bytes are what the chain hashes.
+    body = rfc8785.dumps(canonical)
+    row["body"] = body
+    if session.get_bind().dialect.name == "postgresql":
+        # Chained later by the sealer, so concurrent requests never queue on the chain's head.
+        row["txid"] = literal_column("pg_current_xact_id()::text::bigint")
+        await session.execute(insert(AuditEntry).values(**row))
+        return
+    # SQLite has one writer anyway: chain inside the write transaction.
+    entry_id = (
+        await session.execute(insert(AuditEntry).values(**row).returning(col(AuditEntry.id)))
+    ).scalar_one()
+    await chain_entries(session, [(entry_id, body)])
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,453 @@
+"""Reading across agencies: load a request's facts in a bounded number of queries, ask the policy
+about every record, log every disclosure in the same transaction, count what was withheld.
+
+This is the only path by which a record held by one agency reaches another.
+"""
+
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, or_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+from sqlmodel import col, select
+
+from app.context import request_id_var
+from app.db import utcnow
+from app.errors import NotFound
+from app.models.agency import Agency
+from app.models.person import CompetenceAssessment, Involvement, PersonProfile, Relationship
+from app.models.sharing import (
+    Article6Basis,
+    ConsentStatement,
+    ConsentSubject,
+    Disclosure,
+    GroupAgendaEntry,
+    GroupMembership,
+    Record,
+    RecordCitation,
+    SharingDecision,
+)
+from app.policy import (
+    POLICY_VERSION,
+    BasisKind,
+    ConsentFacts,
+    Decision,
+    DecisionFacts,
+    Level,
+    PersonFacts,
+    RecordFacts,
+    Request,
+    decide,
+)
+from app.principal import Principal
+from app.services.audit import RefusalAudit, append
+from app.services.people import ADULT_AGE, age_on
+
+GROUP_INTEREST_WINDOW = timedelta(days=365)
+
+
+def _ids(values: Iterable[str]) -> frozenset[uuid.UUID]:
+    return frozenset(uuid.UUID(v) for v in values)
+
+
+# --- facts ---
+
+
+async def memberships_now(
+    session: AsyncSession, now: datetime
+) -> dict[uuid.UUID, frozenset[uuid.UUID]]:
+    rows = await session.execute(
+        select(GroupMembership.agency_id, GroupMembership.group_id).where(
+            col(GroupMembership.joined_at) <= now,
+            or_(col(GroupMembership.left_at).is_(None), col(GroupMembership.left_at) > now),
+        )
+    )
+    groups: dict[uuid.UUID, set[uuid.UUID]] = {}
+    for agency_id, group_id in rows:
+        groups.setdefault(agency_id, set()).add(group_id)
+    return {a: frozenset(g) for a, g in groups.items()}
+
+
+async def has_interest(
+    session: AsyncSession,
+    agency_id: uuid.UUID,
+    person_id: uuid.UUID,
+    now: datetime,
+    memberships: dict[uuid.UUID, frozenset[uuid.UUID]],
+) -> bool:
+    """Rule 2: an active involvement, or a group the agency belongs to now that had the person on
+    a meeting's agenda in the last 12 months. (Referrals add a third kind with casework.)"""
+    involved = await session.execute(
+        select(Involvement.id)
+        .where(
+            Involvement.agency_id == agency_id,
+            Involvement.person_id == person_id,
+            or_(col(Involvement.ended_at).is_(None), col(Involvement.ended_at) > now),
+        )
+        .limit(1)
+    )
+    if involved.first() is not None:
+        return True
+    groups = memberships.get(agency_id, frozenset())
+    if not groups:
+        return False
+    on_agenda = await session.execute(
+        select(GroupAgendaEntry.id)
+        .where(
+            col(GroupAgendaEntry.group_id).in_(groups),
+            GroupAgendaEntry.person_id == person_id,
+            col(GroupAgendaEntry.meeting_on) >= (now - GROUP_INTEREST_WINDOW).date(),
+            col(GroupAgendaEntry.meeting_on) <= now.date(),
+        )
+        .limit(1)
+    )
+    return on_agenda.first() is not None
+
+
+async def person_facts(
+    session: AsyncSession, person_ids: Sequence[uuid.UUID], today: date
+) -> dict[uuid.UUID, PersonFacts]:
+    """Who may speak for each person. Uses every agency's facts; none of them is disclosed."""
+    ids = list(person_ids)
+    child: dict[uuid.UUID, bool] = dict.fromkeys(ids, False)
+    for pid, kind, born in await session.execute(
+        select(
+            col(PersonProfile.person_id), col(PersonProfile.kind), col(PersonProfile.date_of_birth)
+        ).where(col(PersonProfile.person_id).in_(ids))
+    ):
+        # Any agency recording a child makes the person a child for consent: the safer reading.
+        if kind == "unborn" or (born is not None and age_on(born, today) < ADULT_AGE):
+            child[pid] = True
+    competent: dict[uuid.UUID, tuple[date, datetime, bool]] = {}
+    for pid, on, at, ok in await session.execute(
+        select(
+            col(CompetenceAssessment.person_id),
+            col(CompetenceAssessment.assessed_on),
+            col(CompetenceAssessment.created_at),
+            col(CompetenceAssessment.competent),
+        ).where(col(CompetenceAssessment.person_id).in_(ids))
+    ):
+        if pid not in competent or (on, at) > competent[pid][:2]:
+            competent[pid] = (on, at, ok)
+    pr: dict[uuid.UUID, set[uuid.UUID]] = {pid: set() for pid in ids}
+    for holder, child_id in await session.execute(
+        select(Relationship.person_id, Relationship.related_person_id).where(
+            col(Relationship.related_person_id).in_(ids),
+            col(Relationship.parental_responsibility).is_(True),
+            or_(col(Relationship.to_date).is_(None), col(Relationship.to_date) >= today),
+        )
+    ):
+        pr[child_id].add(holder)
+    return {
+        pid: PersonFacts(
+            pid,
+            is_child=child[pid],
+            competent=competent.get(pid, (None, None, False))[2],
+            pr_holders=frozenset(pr[pid]),
+        )
+        for pid in ids
+    }
+
+
+@dataclass
+class ConsentIndex:
+    facts: list[ConsentFacts]
+    lawful: dict[uuid.UUID, tuple[str, str | None]]  # statement id: (Article 6, Article 9)
+
+
+async def consent_facts(session: AsyncSession, person_ids: Sequence[uuid.UUID]) -> ConsentIndex:
+    rows = await session.execute(
+        select(
+            ConsentStatement, ConsentSubject.subject_person_id, ConsentSubject.given_by_person_id
+        )
+        .join(ConsentSubject, col(ConsentSubject.statement_id) == ConsentStatement.id)
+        .where(col(ConsentSubject.subject_person_id).in_(list(person_ids)))
+    )
+    index = ConsentIndex([], {})
+    for st, subject, giver in rows:
+        index.facts.append(
+            ConsentFacts(
+                id=st.id,
+                granted=st.decision == "granted",
+                subject_person_id=subject,
+                given_by_person_id=giver,
+                stated_at=st.given_at,
+                holders=_ids(st.holders),
+                holder_groups=_ids(st.holder_groups),
+                recipients=_ids(st.recipients),
+                recipient_groups=_ids(st.recipient_groups),
+                purposes=frozenset(st.purposes),
+                categories=frozenset(st.categories),
+                expires_at=st.expires_at,
+                withdrawn_at=st.withdrawn_at,
+                show_involvement=st.show_involvement,
+            )
+        )
+        index.lawful[st.id] = (st.article6_basis, st.article9_condition)
+    return index
+
+
+async def decision_facts(
+    session: AsyncSession, person_ids: Sequence[uuid.UUID], now: datetime
+) -> tuple[list[DecisionFacts], dict[uuid.UUID, tuple[str, str | None]]]:
+    rows = await session.execute(
+        select(SharingDecision).where(
+            col(SharingDecision.subject_person_id).in_(list(person_ids)),
+            or_(col(SharingDecision.ended_at).is_(None), col(SharingDecision.ended_at) > now),
+        )
+    )
+    facts, lawful = [], {}
+    for d in rows.scalars():
+        facts.append(
+            DecisionFacts(
+                id=d.id,
+                share=d.kind == "share",
+                holder_agency_id=d.holder_agency_id,
+                subject_person_id=d.subject_person_id,
+                decided_at=d.decided_at,
+                recipients=_ids(d.recipients),
+                recipient_groups=_ids(d.recipient_groups),
+                purposes=frozenset(d.purposes),
+                categories=frozenset(d.categories),
+                record_ids=_ids(d.record_ids),
+                expires_at=d.expires_at,
+                ended_at=d.ended_at,
+            )
+        )
+        lawful[d.id] = (d.article6_basis, d.article9_condition)
+    return facts, lawful
+
+
+# --- reading ---
+
+
+@dataclass
+class Visible:
+    record: Record
+    decision: Decision
+    cites: list[uuid.UUID] = field(default_factory=list)
+
+
+@dataclass
+class ReadResult:
+    visible: list[Visible]
+    withheld: Counter[str]
+    generated_at: datetime
+    has_more: bool = False
+
+
+def _superseded() -> Any:
+    newer = aliased(Record)
+    return ~select(newer.id).where(newer.supersedes_id == Record.id).exists()
+
+
+async def read_records(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    context_person_id: uuid.UUID,
+    subject_ids: Sequence[uuid.UUID],
+    purpose: str,
+    endpoint: str,
+    record_ids: Sequence[uuid.UUID] | None = None,
+    after: uuid.UUID | None = None,
+    limit: int | None = None,
+) -> ReadResult:
+    """Every current record about `subject_ids` the caller may see for `purpose`, in id order.
+
+    Interest is the caller's interest in `context_person_id` (the child, for a chronology); each
+    record needs its own subject's basis. No interest and nothing of its own: 404, audited.
+    """
+    assert principal.agency_id is not None
+    agency_id = principal.agency_id
+    now = utcnow()
+    memberships = await memberships_now(session, now)
+    interest = await has_interest(session, agency_id, context_person_id, now, memberships)
+    refusal = NotFound(
+        "record" if record_ids else "person",
+        audit_refusal=RefusalAudit(
+            principal,
+            f"{endpoint}.read",
+            "person",
+            context_person_id,
+            subject_person_id=context_person_id,
+            detail={"purpose": purpose, "reason": "no_legitimate_interest"},
+        ),
+    )
+    stmt = (
+        select(Record, Agency.sensitive_service)
+        .join(Agency, col(Agency.id) == Record.holder_agency_id)
+        .where(col(Record.subject_person_id).in_(list(subject_ids)), _superseded())
+        .order_by(col(Record.id))
+    )
+    if record_ids is not None:
+        stmt = stmt.where(col(Record.id).in_(list(record_ids)))
+    if after is not None:
+        stmt = stmt.where(col(Record.id) > after)
+    if not interest:
+        # Rule 1 still holds: the holder sees its own, even after its involvement ended.
+        stmt = stmt.where(Record.holder_agency_id == agency_id)
+    rows = (await session.execute(stmt)).all()
+    if not interest and not rows and after is None:
+        raise refusal
+    people = await person_facts(session, subject_ids, now.date())
+    consents = await consent_facts(session, subject_ids)
+    decisions, decision_lawful = await decision_facts(session, subject_ids, now)
+    request = Request(agency_id, purpose, now, memberships)
+
+    visible: list[Visible] = []
+    withheld: Counter[str] = Counter()
+    disclosures: list[dict[str, Any]] = []
+    for rec, sensitive in rows:
+        facts = RecordFacts(
+            rec.id,
+            rec.holder_agency_id,
+            rec.subject_person_id,
+            rec.category,
+            Level(rec.level),
+            sensitive,
+        )
+        d = decide(
+            request,
+            facts,
+            has_interest=interest,
+            subject=people[rec.subject_person_id],
+            consents=consents.facts,
+            decisions=decisions,
+        )
+        if not d.permit:
+            if not d.hidden and d.reason is not None:
+                withheld[d.reason.value] += 1
+            continue
+        visible.append(Visible(rec, d))
+        if limit is not None and len(visible) > limit:
+            break  # one past the page tells there is more
+    has_more = limit is not None and len(visible) > limit
+    page = visible[:limit] if limit is not None else visible
+    for v in page:
+        if v.decision.basis != BasisKind.holder:
+            disclosures.append(
+                _disclosure_row(principal, v, purpose, endpoint, consents, decision_lawful, now)
+            )
+    await _attach_citations(
+        session, principal, page, people, consents, decisions, request, interest
+    )
+    if disclosures:
+        await session.execute(insert(Disclosure), disclosures)
+    await append(
+        session,
+        principal,
+        action=f"{endpoint}.read",
+        object_type="person",
+        object_id=context_person_id,
+        subject_person_id=context_person_id,
+        detail={
+            "purpose": purpose,
+            "disclosed": len(disclosures),
+            "withheld": sum(withheld.values()),
+            "policy_version": POLICY_VERSION,
+        },
+    )
+    return ReadResult(page, withheld, now, has_more)
+
+
+def _disclosure_row(
+    principal: Principal,
+    v: Visible,
+    purpose: str,
+    endpoint: str,
+    consents: ConsentIndex,
+    decision_lawful: dict[uuid.UUID, tuple[str, str | None]],
+    now: datetime,
+) -> dict[str, Any]:
+    basis = v.decision.basis
+    a6, a9 = Article6Basis.public_task.value, None
+    if basis == BasisKind.consent and v.decision.basis_id in consents.lawful:
+        a6, a9 = consents.lawful[v.decision.basis_id]
+    elif basis == BasisKind.decision and v.decision.basis_id in decision_lawful:
+        a6, a9 = decision_lawful[v.decision.basis_id]
+    if v.record.level != Level.special:
+        a9 = None  # Article 9 conditions apply to special category data only
+    return {
+        "id": uuid.uuid4(),
+        "request_id": request_id_var.get(),
+        "disclosed_at": now,
+        "holder_agency_id": v.record.holder_agency_id,
+        "recipient_agency_id": principal.agency_id,
+        "recipient_practitioner_id": principal.practitioner_id,
+        "recipient_client_id": principal.client_id,
+        "record_id": v.record.id,
+        "subject_person_id": v.record.subject_person_id,
+        "purpose": purpose,
+        "basis": basis.value if basis else "unknown",
+        "basis_id": v.decision.basis_id,
+        "article6_basis": a6,
+        "article9_condition": a9,
+        "endpoint": endpoint,
+        "policy_version": v.decision.policy_version,
+    }
+
+
+async def _attach_citations(
+    session: AsyncSession,
+    principal: Principal,
+    page: list[Visible],
+    people: dict[uuid.UUID, PersonFacts],
+    consents: ConsentIndex,
+    decisions: list[DecisionFacts],
+    request: Request,
+    interest: bool,
+) -> None:
+    """A reader sees a citation only if it may see the cited record."""
+    if not page:
+        return
+    by_record: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for record_id, cited_id in await session.execute(
+        select(RecordCitation.record_id, RecordCitation.cited_record_id).where(
+            col(RecordCitation.record_id).in_([v.record.id for v in page])
+        )
+    ):
+        by_record.setdefault(record_id, []).append(cited_id)
+    cited_ids = {c for cs in by_record.values() for c in cs}
+    if not cited_ids:
+        return
+    cited = {
+        r.id: (r, s)
+        for r, s in await session.execute(
+            select(Record, Agency.sensitive_service)
+            .join(Agency, col(Agency.id) == Record.holder_agency_id)
+            .where(col(Record.id).in_(cited_ids))
+        )
+    }
+    missing = {r.subject_person_id for r, _ in cited.values()} - set(people)
+    if missing:
+        people = {**people, **await person_facts(session, list(missing), request.now.date())}
+        more = await consent_facts(session, list(missing))
+        consents = ConsentIndex(consents.facts + more.facts, {**consents.lawful, **more.lawful})
+        decisions = decisions + (await decision_facts(session, list(missing), request.now))[0]
+    for v in page:
+        for cited_id in by_record.get(v.record.id, []):
+            rec, sensitive = cited[cited_id]
+            facts = RecordFacts(
+                rec.id,
+                rec.holder_agency_id,
+                rec.subject_person_id,
+                rec.category,
+                Level(rec.level),
+                sensitive,
+            )
+            d = decide(
+                request,
+                facts,
+                has_interest=interest,
+                subject=people[rec.subject_person_id],
+                consents=consents.facts,
+                decisions=decisions,
+            )
+            if d.permit:
+                v.cites.append(cited_id)
