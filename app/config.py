@@ -17,6 +17,11 @@ class Settings(BaseSettings):
     # Bootstrap platform-admin credential: creates the first agencies and their admins.
     bootstrap_admin_key: SecretStr | None = Field(default=None, min_length=32)
 
+    # Ed25519 key (base64 of its 32 raw bytes) that signs audit checkpoints.
+    audit_signing_key: SecretStr | None = None
+    # PostgreSQL: how often the sealer chains new audit entries.
+    seal_interval_seconds: float = 0.5
+
     public_base_url: str = "http://127.0.0.1:8000"
     access_token_ttl_seconds: int = 300
     client_assertion_max_lifetime_seconds: int = 300

@@ -1,5 +1,7 @@
 """The FastAPI application: routers, error handlers, middleware, offline docs."""
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
@@ -9,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
@@ -35,6 +37,9 @@ from app.routers import (
     token,
 )
 from app.routers.responses import Problem
+from app.services.audit_chain import seal
+
+log = logging.getLogger("confer.sealer")
 
 DESCRIPTION = """
 Confer lets the agencies around a child and family share the right information, with the right
@@ -52,7 +57,12 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        sealer = None
+        if app.state.engine.dialect.name == "postgresql":
+            sealer = asyncio.create_task(seal_forever(app.state.sessionmaker, settings))
         yield
+        if sealer is not None:
+            sealer.cancel()
         if owns_engine:
             await app.state.engine.dispose()
 
@@ -94,6 +104,20 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     _install_offline_docs(app)
     _install_openapi(app)
     return app
+
+
+async def seal_forever(maker: async_sessionmaker[AsyncSession], settings: Settings) -> None:
+    """PostgreSQL: chain new audit entries shortly after they commit (one sealer at a time)."""
+    while True:
+        try:
+            async with maker() as session:
+                await seal(session)
+                await session.commit()
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the database may be down; try again next round
+            log.warning("audit sealing failed; retrying", exc_info=True)
+        await asyncio.sleep(settings.seal_interval_seconds)
 
 
 def _install_offline_docs(app: FastAPI) -> None:

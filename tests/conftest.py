@@ -12,6 +12,7 @@ from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from app.checkpoint import generate_signing_key
 from app.config import Settings
 from app.db import make_engine
 from app.deps import get_sessionmaker
@@ -53,6 +54,7 @@ def settings(db_url: str) -> Settings:
         api_key_pepper=SecretStr("pepper-" + "p" * 40),
         token_secret=SecretStr("token-" + "t" * 40),
         bootstrap_admin_key=SecretStr(BOOTSTRAP_KEY),
+        audit_signing_key=SecretStr(generate_signing_key()),
         public_base_url="http://testserver",
         rate_limit="100000/minute",
         token_rate_limit="100000/minute",

@@ -120,3 +120,68 @@ async def register_person(
     r = await client.post("/people", headers=actor.headers, json=body)
     assert r.status_code == 201, r.text
     return dict(r.json())
+
+
+async def add_record(
+    client: httpx.AsyncClient,
+    *,
+    actor: Actor,
+    subject: str,
+    category: str,
+    level: str = "confidential",
+    summary: str = "A note",
+    occurred_on: str = "2026-10-01",
+    **extra: Any,
+) -> dict[str, Any]:
+    r = await client.post(
+        "/records",
+        headers=actor.headers,
+        json={
+            "subject_person_id": subject,
+            "category": category,
+            "level": level,
+            "summary": summary,
+            "occurred_on": occurred_on,
+            **extra,
+        },
+    )
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+async def give_consent(
+    client: httpx.AsyncClient, *, actor: Actor, status: int = 201, **body: Any
+) -> dict[str, Any]:
+    body.setdefault("form", "verbal")
+    r = await client.post("/consents", headers=actor.headers, json=body)
+    assert r.status_code == status, r.text
+    return dict(r.json())
+
+
+async def decide_sharing(
+    client: httpx.AsyncClient, *, actor: Actor, status: int = 201, **body: Any
+) -> dict[str, Any]:
+    body.setdefault("consent_sought", True)
+    body.setdefault("subject_told", True)
+    body.setdefault("reasons", "Recorded reasons")
+    r = await client.post("/sharing-decisions", headers=actor.headers, json=body)
+    assert r.status_code == status, r.text
+    return dict(r.json())
+
+
+async def summary_of(
+    client: httpx.AsyncClient, *, actor: Actor, person: str, purpose: str, status: int = 200
+) -> dict[str, Any]:
+    r = await client.get(
+        f"/people/{person}/summary", headers=actor.headers, params={"purpose": purpose}
+    )
+    assert r.status_code == status, r.text
+    return dict(r.json())
+
+
+def summaries(view: dict[str, Any]) -> set[str]:
+    return {r["summary"] for r in view["records"]}
+
+
+def withheld(view: dict[str, Any]) -> dict[str, int]:
+    return {w["reason"]: w["count"] for w in view["withheld"]}
