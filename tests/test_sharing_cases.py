@@ -301,7 +301,7 @@ async def test_case_3_mothers_refusal_and_decision_not_to_share(client, session)
 
 
 async def test_case_6_parents_refusal_overridden_and_parent_told(client, session):
-    hosp_admin, consultant = await make_staffed_agency(
+    _, consultant = await make_staffed_agency(
         client, name="General Hospital", kind="hospital", job_title="Consultant paediatrician"
     )
     _, social_worker = await make_staffed_agency(
