@@ -282,11 +282,13 @@ async def read_records(
     stmt = (
         select(Record, Agency.sensitive_service)
         .join(Agency, col(Agency.id) == Record.holder_agency_id)
-        .where(col(Record.subject_person_id).in_(list(subject_ids)), _superseded())
+        .where(col(Record.subject_person_id).in_(list(subject_ids)))
         .order_by(col(Record.id))
     )
     if record_ids is not None:
         stmt = stmt.where(col(Record.id).in_(list(record_ids)))
+    else:
+        stmt = stmt.where(_superseded())  # lists show current records; history is read by id
     if after is not None:
         stmt = stmt.where(col(Record.id) > after)
     if not interest:
