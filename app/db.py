@@ -1,4 +1,4 @@
-"""Engine and sessions. Async throughout (see docs/decisions/0001-async.md)."""
+"""Engine and sessions. Async throughout (see docs/decisions/0001-async-database-access.md)."""
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import ORMExecuteState, Session
 from sqlmodel import SQLModel
 
 # Constraint names are stable across SQLite and PostgreSQL, so migrations can name them.
@@ -42,6 +43,32 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+# The audit trail and the disclosure log: the database refuses changes (triggers, privileges),
+# and so does the app, before a statement is even sent.
+APPEND_ONLY_TABLES = frozenset(
+    {"audit_entry", "audit_chain", "audit_seal", "audit_checkpoint", "disclosure"}
+)
+
+
+class AppendOnlyViolation(RuntimeError):
+    pass
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_dml_on_append_only(state: ORMExecuteState) -> None:
+    if state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) in APPEND_ONLY_TABLES:
+            raise AppendOnlyViolation(f"{table.name} is append-only")  # type: ignore[union-attr]
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_orm_changes_to_append_only(session: Session, _ctx: Any, _instances: Any) -> None:
+    for obj in (*session.dirty, *session.deleted):
+        if getattr(obj, "__tablename__", None) in APPEND_ONLY_TABLES:
+            raise AppendOnlyViolation(f"{obj.__tablename__} is append-only")
 
 
 def utcnow() -> datetime:

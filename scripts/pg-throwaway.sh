@@ -6,8 +6,10 @@
 #
 # The cluster lives entirely in DIR (data, Unix socket, log), listens on 127.0.0.1:PORT only,
 # trusts local connections, and trades durability for speed (fsync off): never keep data in it.
-# It holds a database `confer` owned by the role `confer_app`, which can log in but is NOT a
-# superuser, so privileges revoked from it (e.g. UPDATE/DELETE on audit tables) really apply.
+# It holds a database `confer` (owned by the superuser `postgres`, which runs the migrations) and
+# a role `confer_app` that can log in but is NOT a superuser and owns nothing, so privileges the
+# migrations revoke from it (UPDATE/DELETE on the audit tables) really apply. The superuser's URL
+# is the same with `postgres@` in place of `confer_app@`.
 # Only the URL goes to stdout; everything else goes to stderr.
 #
 # Debian's PostgreSQL 15 is used (installed with apt-get when absent). PostgreSQL refuses to run
@@ -118,10 +120,12 @@ cmd_start() {
     done
     "$BINDIR/pg_isready" -q -h "$dir" -p "$port" -U postgres -d postgres || die "the server is not accepting connections"
 
-    log "creating role $APP_ROLE (not a superuser) and database $APP_DB owned by it"
+    # The database and its tables belong to the migrating role (here the superuser); the app's
+    # runtime role owns nothing, so the privileges the migrations revoke from it really hold.
+    log "creating role $APP_ROLE (not a superuser, owns nothing) and database $APP_DB"
     "$BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p "$port" -U postgres -d postgres \
         -c "CREATE ROLE $APP_ROLE LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS" \
-        -c "CREATE DATABASE $APP_DB OWNER $APP_ROLE" >&2
+        -c "CREATE DATABASE $APP_DB" >&2
 
     printf 'postgresql+asyncpg://%s@127.0.0.1:%s/%s\n' "$APP_ROLE" "$port" "$APP_DB"
 }

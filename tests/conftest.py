@@ -3,7 +3,9 @@ is set), one rolled-back transaction per test, and the HTTP API through httpx's 
 
 import os
 import tempfile
+import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -28,6 +30,11 @@ def database_url() -> str:
         return url
     path = Path(tempfile.mkdtemp(prefix="confer-test-")) / "test.db"
     return f"sqlite+aiosqlite:///{path}"
+
+
+def admin_url_for(url: str) -> str:
+    """The role that migrates, resets and (in tamper tests) plays the superuser."""
+    return os.environ.get("CONFER_TEST_ADMIN_DATABASE_URL") or url
 
 
 def is_postgres(url: str) -> bool:
@@ -64,11 +71,49 @@ def settings(db_url: str) -> Settings:
 
 @pytest.fixture(scope="session")
 async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    admin = make_engine(admin_url_for(settings.database_url))
+    await reset_database(admin)
+    await upgrade(admin)
+    await admin.dispose()
     engine = make_engine(settings.database_url)
-    await reset_database(engine)
-    await upgrade(engine)
     yield engine
     await engine.dispose()
+
+
+@dataclass
+class FreshDatabase:
+    """A database of its own, migrated, for tests that need real commits."""
+
+    url: str  # as the app's role
+    admin_url: str  # as the migrating role / superuser
+
+    @property
+    def is_postgres(self) -> bool:
+        return is_postgres(self.url)
+
+
+@pytest.fixture
+async def fresh_database(db_url: str, tmp_path: Path) -> AsyncIterator[FreshDatabase]:
+    if not is_postgres(db_url):
+        url = f"sqlite+aiosqlite:///{tmp_path}/fresh.db"
+        engine = make_engine(url)
+        await upgrade(engine)
+        await engine.dispose()
+        yield FreshDatabase(url, url)
+        return
+    admin = admin_url_for(db_url)
+    name = f"confer_t_{uuid.uuid4().hex[:12]}"
+    server = make_engine(admin, isolation_level="AUTOCOMMIT")
+    async with server.connect() as conn:
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    fresh_admin = admin.rsplit("/", 1)[0] + f"/{name}"
+    migrator = make_engine(fresh_admin)
+    await upgrade(migrator)
+    await migrator.dispose()
+    yield FreshDatabase(db_url.rsplit("/", 1)[0] + f"/{name}", fresh_admin)
+    async with server.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await server.dispose()
 
 
 @pytest.fixture

@@ -59,6 +59,9 @@ class VerifyResult(SQLModel):
 
 
 class CheckpointPublic(SQLModel):
+    """Save this document outside the database: `confer audit verify --checkpoint FILE`."""
+
+    format: str
     size: int
     root: str
     issued_at: str
@@ -69,14 +72,7 @@ class CheckpointPublic(SQLModel):
 
 def _checkpoint_public(cp: Checkpoint) -> CheckpointPublic:
     d: dict[str, Any] = cp.to_dict()
-    return CheckpointPublic(
-        size=cp.size,
-        root=_b64(cp.root) or "",
-        issued_at=str(d["issued_at"]),
-        key_id=cp.key_id,
-        signature=_b64(cp.signature) or "",
-        signed_text=cp.signed_text().decode(),
-    )
+    return CheckpointPublic(**d, signed_text=cp.signed_text().decode())
 
 
 @router.get(

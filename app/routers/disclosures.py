@@ -15,6 +15,7 @@ from app.models.sharing import Disclosure, DisclosurePublic
 from app.pagination import Page, keyset, make_page
 from app.routers.responses import READ_RESPONSES
 from app.services import audit
+from app.services.people import own_profile
 
 router = APIRouter(prefix="/disclosures", tags=["disclosures"])
 
@@ -35,6 +36,7 @@ async def list_disclosures(
     subject_person_id: Annotated[uuid.UUID, Query()],
     format: Annotated[Literal["json", "csv"], Query()] = "json",
 ) -> Page[DisclosurePublic] | Response:
+    await own_profile(session, principal, subject_person_id, action="disclosures.read")
     stmt = select(Disclosure).where(
         Disclosure.holder_agency_id == principal.agency_id,
         Disclosure.subject_person_id == subject_person_id,

@@ -145,7 +145,7 @@ async def verify(session: AsyncSession) -> VerifyReport:
             problem = f"chain link {expected_seq} is missing"
         elif body is None:
             problem = "the entry was deleted"
-        elif leaf_of(body) != leaf_stored:
+        elif not isinstance(body, bytes) or leaf_of(body) != leaf_stored:
             problem = "the entry was changed"
         elif link(previous, leaf_stored) != chain_stored:
             problem = "the chain link does not follow from the one before (reordered or rewritten)"

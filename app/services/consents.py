@@ -215,14 +215,12 @@ async def list_consents(
     session: AsyncSession, principal: Principal, person_id: uuid.UUID, page: Pagination
 ) -> list[ConsentStatement]:
     await own_profile(session, principal, person_id)
-    stmt = (
-        select(ConsentStatement)
-        .join(ConsentSubject, col(ConsentSubject.statement_id) == ConsentStatement.id)
-        .where(
-            ConsentStatement.recorded_by_agency_id == agency_of(principal),
-            ConsentSubject.subject_person_id == person_id,
-        )
-        .distinct()
+    about = select(col(ConsentSubject.statement_id)).where(
+        ConsentSubject.subject_person_id == person_id
+    )
+    stmt = select(ConsentStatement).where(
+        ConsentStatement.recorded_by_agency_id == agency_of(principal),
+        col(ConsentStatement.id).in_(about),
     )
     stmt = keyset(stmt, ConsentStatement.id, page, page.after_uuid())
     return list((await session.execute(stmt)).scalars())
