@@ -159,7 +159,7 @@ async def test_saved_checkpoint_catches_a_rewritten_tail(world):
     )
     # A superuser deletes the newest entries, forges others and re-chains them consistently.
     [tail] = await as_superuser(
-        db, f"SELECT seq, entry_id FROM audit_chain ORDER BY seq DESC LIMIT 3"
+        db, "SELECT seq, entry_id FROM audit_chain ORDER BY seq DESC LIMIT 3"
     )
     [[(head,)]] = await as_superuser(
         db, f"SELECT chain_hash FROM audit_chain WHERE seq = {min(s for s, _ in tail) - 1}"

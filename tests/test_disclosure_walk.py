@@ -26,7 +26,7 @@ ALL_CATEGORIES = ["health", "mental_health", "education", "housing", "family_cir
 
 
 async def build_world(client) -> dict[str, Any]:
-    holder_admin, holder = await make_staffed_agency(client, name="Holder", kind="health_visiting")
+    _, holder = await make_staffed_agency(client, name="Holder", kind="health_visiting")
     reader_admin, reader = await make_staffed_agency(client, name="Reader", kind="school")
     outsider_admin, _ = await make_staffed_agency(client, name="Outsider", kind="police")
     roles = ("practitioner", "authorised_worker", "data_protection_officer")

@@ -1,0 +1,513 @@
+"""Support for tests/test_schemathesis.py: the data each role can see, and the generated cases
+pointed at it.
+
+Everything here is synchronous: schemathesis calls the ASGI app in-process on its own event-loop
+thread, so the app (and its engine) is only ever used from that loop. Seeding goes through the
+same transport, with explicit `operation.Case(...)` requests, as a caller would.
+
+Ids are pooled by kind ("person", "agency", "group", ...): a path parameter `group_id` or a body
+field `chair_agency_id` / `recipients` draws from its kind's pool. The pools start with the
+seeded data and grow with what the generated calls create, so an operation added to the API
+reaches its objects without changes here, as long as its names follow the API's conventions.
+"""
+
+import random
+import re
+import time
+import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import ec
+from hypothesis import strategies as st
+from schemathesis import Case
+from schemathesis.core.parameters import ParameterLocation
+from schemathesis.schemas import BaseSchema
+
+from tests.conftest import BOOTSTRAP_KEY
+
+JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+TOKEN_KID = "schemathesis-k1"
+
+T = TypeVar("T")
+
+ROLES = ("platform_admin", "agency_admin", "practitioner", "data_protection_officer")
+
+# Body fields whose name does not end in `_id(s)`: the kind of id they hold.
+FIELD_KINDS = {
+    "subjects": "person",
+    "given_by": "person",
+    "holders": "agency",
+    "recipients": "agency",
+    "members": "agency",  # a group's member agencies (a family's members are objects)
+    "holder_groups": "group",
+    "recipient_groups": "group",
+    "cites": "record",
+    "decided_by": "practitioner",
+}
+# Kinds whose generated creations are not pooled: new agencies are not the roles' own.
+NOT_POOLED = {"agency"}
+
+
+def kind_of(name: str) -> str | None:
+    """`subject_person_id` -> "person", `record_ids` -> "record", `holders` -> "agency"."""
+    if name in FIELD_KINDS:
+        return FIELD_KINDS[name]
+    match = re.fullmatch(r"(?:\w+_)?([a-z]+)_ids?", name)
+    return match.group(1) if match else None
+
+
+@dataclass
+class World:
+    """What the seeded roles can see: the ids that generated cases are pointed at."""
+
+    agency_id: str  # the roles' own agency
+    keys: dict[str, str]  # role -> credential
+    # kind -> ids. The "practitioner" pool never holds a role's own practitioner (a generated
+    # PATCH may deactivate it); "agency" holds the roles' agency first, then two others.
+    pools: dict[str, list[str]]
+    api_keys: list[tuple[str, str]]  # (practitioner_id, key_id), of pooled practitioners
+    members: dict[str, list[str]]  # family or group -> its current members
+    parent: str  # an adult with parental responsibility for every other seeded person
+    collections: dict[str, str]  # collection path template -> the kind of what it creates
+    id_fields: dict[tuple[str, str], dict[str, str]]  # see id_fields_of
+    # A machine client that only the token endpoint uses, with its private key.
+    token_client_id: str
+    token_key: Any
+    token_practitioner_id: str
+    token_url: str = "http://testserver/oauth2/token"
+
+    def headers(self, role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.keys[role]}"}
+
+
+def call(
+    schema: BaseSchema,
+    method: str,
+    path: str,
+    *,
+    key: str,
+    path_parameters: dict[str, str] | None = None,
+    body: Any = None,
+) -> Any:
+    """One seeding request through schemathesis' own ASGI transport; returns the JSON answer."""
+    operation = schema[path][method]
+    kwargs: dict[str, Any] = {"path_parameters": path_parameters or {}}
+    if body is not None:
+        kwargs.update(body=body, media_type="application/json")
+    response = operation.Case(**kwargs).call(headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code in (200, 201), (method, path, response.status_code, response.text)
+    return response.json()
+
+
+def collections_of(schema: BaseSchema) -> dict[str, str]:
+    """`/groups` -> "group" when the API has `/groups/{group_id}`: what a POST there creates."""
+    found = {}
+    for path in schema.raw_schema.get("paths", {}):
+        match = re.fullmatch(r"(.*)/\{([a-z_]+)_id\}", path)
+        if match:
+            found[match.group(1)] = match.group(2)
+    return found
+
+
+def _is_uuid(prop: dict[str, Any]) -> bool:
+    return prop.get("format") == "uuid" or any(_is_uuid(p) for p in prop.get("anyOf", []))
+
+
+def id_fields_of(schema: BaseSchema) -> dict[tuple[str, str], dict[str, str]]:
+    """(METHOD, path) -> the body's properties worth filling in, optional ones included
+    (generated bodies often leave those out): name -> "list" or "one" (ids of its kind),
+    "reason" (an optional `*_reason` text) or "=value" (an optional enum's first value)."""
+    raw = schema.raw_schema
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    for path, item in raw.get("paths", {}).items():
+        for method, operation in item.items():
+            content = operation.get("requestBody", {}).get("content", {})
+            ref = content.get("application/json", {}).get("schema", {}).get("$ref", "")
+            body = raw.get("components", {}).get("schemas", {}).get(ref.rsplit("/", 1)[-1], {})
+            fields = {}
+            for name, prop in body.get("properties", {}).items():
+                if (
+                    kind_of(name)
+                    and prop.get("type") == "array"
+                    and _is_uuid(prop.get("items", {}))
+                ):
+                    fields[name] = "list"
+                elif kind_of(name) and _is_uuid(prop):
+                    fields[name] = "one"
+                elif name.endswith("_reason") and {"type": "null"} in prop.get("anyOf", []):
+                    fields[name] = "reason"
+                elif enum := _nullable_enum(raw, prop):
+                    fields[name] = enum
+            found[(method.upper(), path)] = fields
+    return found
+
+
+def _nullable_enum(raw: dict[str, Any], prop: dict[str, Any]) -> str | None:
+    """The first value of an optional enum (`legal_basis`), which rules may ask for."""
+    refs = [p.get("$ref", "") for p in prop.get("anyOf", [])]
+    if {"type": "null"} not in prop.get("anyOf", []):
+        return None
+    for ref in refs:
+        enum = raw.get("components", {}).get("schemas", {}).get(ref.rsplit("/", 1)[-1], {})
+        if enum.get("enum"):
+            return "=" + str(enum["enum"][0])
+    return None
+
+
+def seed(schema: BaseSchema, label: str) -> World:
+    """An agency with an admin, a practitioner and a DPO (each with an API key), practitioners
+    and keys to be changed, services, machine clients, people, relationships and families; and
+    two more agencies to share with."""
+    platform = BOOTSTRAP_KEY
+
+    def agency(name: str, kind: str) -> str:
+        body = {"name": f"{label} {name}", "kind": kind, "sector": "statutory"}
+        return str(call(schema, "POST", "/agencies", key=platform, body=body)["id"])
+
+    a = agency("school", "school")
+    others = [agency("health visiting", "health_visiting"), agency("social care", "social_care")]
+
+    def post(by: str, path: str, body: dict[str, Any], **params: str) -> dict[str, Any]:
+        return dict(
+            call(
+                schema, "POST", path, key=by, path_parameters={"agency_id": a, **params}, body=body
+            )
+        )
+
+    def practitioner(by: str, name: str, roles: list[str]) -> str:
+        body = {"name": name, "job_title": "Schemathesis", "roles": roles}
+        return str(post(by, "/agencies/{agency_id}/practitioners", body)["id"])
+
+    def api_key(by: str, pid: str) -> tuple[str, str]:
+        path = "/agencies/{agency_id}/practitioners/{practitioner_id}/api-keys"
+        issued = post(by, path, {"label": "schemathesis"}, practitioner_id=pid)
+        return str(issued["id"]), str(issued["key"])
+
+    admin_id = practitioner(platform, "Ada Admin", ["agency_admin"])
+    admin = api_key(platform, admin_id)[1]
+    worker_id = practitioner(admin, "Pat Practitioner", ["practitioner", "authorised_worker"])
+    dpo_id = practitioner(admin, "Dee DPO", ["data_protection_officer"])
+    keys = {
+        "platform_admin": platform,
+        "agency_admin": admin,
+        "practitioner": api_key(admin, worker_id)[1],
+        "data_protection_officer": api_key(admin, dpo_id)[1],
+    }
+
+    # Admin-role ones too: the platform admin may only issue keys to agency administrators.
+    victims = [practitioner(platform, f"Victim admin {i}", ["agency_admin"]) for i in range(2)]
+    victims += [practitioner(admin, f"Victim {i}", ["practitioner"]) for i in range(2)]
+    api_keys = [(pid, api_key(admin, pid)[0]) for pid in victims for _ in range(2)]
+
+    services = [
+        str(post(admin, "/agencies/{agency_id}/services", {"name": f"Team {i}"})["id"])
+        for i in range(2)
+    ]
+    jwk = {"kty": "RSA", "kid": "k", "n": "AQAB", "e": "AQAB"}
+    clients = [
+        str(
+            post(
+                admin,
+                "/agencies/{agency_id}/clients",
+                {"name": f"System {i}", "jwks": {"keys": [jwk]}},
+            )["id"]
+        )
+        for i in range(2)
+    ]
+    token_key = ec.generate_private_key(ec.SECP256R1())
+    public = jwt.algorithms.ECAlgorithm.to_jwk(token_key.public_key(), as_dict=True)
+    token_jwk = {**public, "kid": TOKEN_KID, "alg": "ES256", "use": "sig"}
+    token_client = post(
+        admin,
+        "/agencies/{agency_id}/clients",
+        {"name": "Token client", "jwks": {"keys": [token_jwk]}},
+    )["id"]
+
+    worker = keys["practitioner"]
+    people = [
+        str(
+            post(
+                worker,
+                "/people",
+                {
+                    "given_name": name,
+                    "family_name": "Doe",
+                    "date_of_birth": f"{2012 + i}-0{i + 1}-15",
+                    "reason": "Pupil at the school",
+                },
+            )["id"]
+        )
+        for i, name in enumerate(["Amy", "Ben", "Cal", "Dot", "Eve", "Fay"])
+    ]
+    for person in people[:2]:
+        address = {"line1": "1 High Street", "town": "Hillside", "postcode": "HS1 1AA"}
+        post(worker, "/people/{person_id}/addresses", address, person_id=person)
+        competence = {"competent": True, "standard": "gillick", "assessed_on": "2025-09-01"}
+        post(worker, "/people/{person_id}/competence", competence, person_id=person)
+    relationship = {"person_id": people[0], "related_person_id": people[1], "kind": "sibling"}
+    post(worker, "/relationships", relationship)
+    # An adult with parental responsibility for every child: entitled to consent for them.
+    parent_body = {"given_name": "Pam", "family_name": "Doe", "date_of_birth": "1985-05-05"}
+    parent = str(post(worker, "/people", {**parent_body, "reason": "Parent of pupils"})["id"])
+    for child in people:
+        relationship = {
+            "person_id": parent,
+            "related_person_id": child,
+            "kind": "parent",
+            "parental_responsibility": True,
+        }
+        post(worker, "/relationships", relationship)
+    people.append(parent)
+    members = {}
+    for i in range(3):
+        in_family = people[2 * i : 2 * i + 3]
+        family = post(
+            worker,
+            "/families",
+            {"name": f"Household {i}", "members": [{"person_id": p} for p in in_family]},
+        )
+        members[str(family["id"])] = in_family
+    return World(
+        agency_id=a,
+        keys=keys,
+        pools={
+            "agency": [a, *others],
+            "practitioner": victims,
+            "service": services,
+            "client": clients,
+            "person": people,
+            "family": list(members),
+        },
+        parent=parent,
+        api_keys=api_keys,
+        members=members,
+        collections=collections_of(schema),
+        id_fields=id_fields_of(schema),
+        token_client_id=str(token_client),
+        token_key=token_key,
+        token_practitioner_id=worker_id,
+    )
+
+
+def _chance(data: st.DataObject, percent: int) -> bool:
+    return data.draw(st.integers(0, 99)) < percent
+
+
+# The pools grow during the run; Hypothesis wants each draw's constraints to stay the same.
+def _pick(data: st.DataObject, pool: list[T]) -> T:
+    return pool[data.draw(st.integers(0, 2**16 - 1)) % len(pool)]
+
+
+def _shuffled(data: st.DataObject, pool: list[T]) -> list[T]:
+    items = list(pool)
+    random.Random(data.draw(st.integers(0, 2**32 - 1))).shuffle(items)
+    return items
+
+
+def _draw_id(data: st.DataObject, world: World, kind: str) -> str | None:
+    pool = world.pools.get(kind)
+    if not pool:
+        return None
+    if kind == "agency" and _chance(data, 60):
+        return world.agency_id
+    return str(_pick(data, pool))
+
+
+def point_at_world(case: Case, data: st.DataObject, world: World) -> None:
+    """Mostly replaces generated ids with ones the roles can see, and supplies the preconditions
+    a random value almost never meets (If-Match, a valid cursor, a signed client assertion).
+
+    A negative case keeps its invalid parts as generated: only its valid parts are changed, so
+    it still reaches the resource with the invalid input.
+    """
+    meta = case.meta
+    keep = {loc for loc in ParameterLocation if meta is not None and meta.is_negative_at(loc)}
+    params = case.path_parameters
+    if params and ParameterLocation.PATH not in keep:
+        _point_path_at_world(case.path, params, data, world)
+        case.path_parameters = params
+
+    names = {p.name for p in case.operation.headers}
+    if ParameterLocation.HEADER not in keep:
+        if "If-Match" in names and _chance(data, 75):
+            case.headers["If-Match"] = "*"
+        if "Idempotency-Key" in case.headers and _chance(data, 70):
+            # Generated keys repeat ("0"); reusing one for another request is (rightly) a 422.
+            case.headers["Idempotency-Key"] = uuid.uuid4().hex
+
+    query = case.query
+    if query and ParameterLocation.QUERY not in keep:
+        if "cursor" in query and _chance(data, 70):
+            # A random string is (rightly) not a cursor this API gave out.
+            del query["cursor"]
+        for name in list(query):
+            kind = kind_of(name)
+            if kind and isinstance(query[name], str) and _chance(data, 70):
+                query[name] = _draw_id(data, world, kind) or query[name]
+        case.query = query
+
+    body = case.body
+    if isinstance(body, dict) and ParameterLocation.BODY not in keep:
+        if case.path == "/oauth2/token":
+            if _chance(data, 60):
+                body.update(
+                    grant_type="client_credentials",
+                    client_assertion_type=JWT_BEARER,
+                    client_assertion=client_assertion(world),
+                    practitioner_id=world.token_practitioner_id,
+                )
+        else:
+            fields = world.id_fields.get((case.method.upper(), case.path), {})
+            for name, shape in fields.items():
+                if shape == "list" and name not in body and _chance(data, 60):
+                    body[name] = []  # filled in below
+                # Optional details that rules may ask for ("say why consent was not sought").
+                elif shape == "reason" and not body.get(name) and _chance(data, 50):
+                    body[name] = "Schemathesis reason"
+                elif shape.startswith("=") and body.get(name) is None and _chance(data, 50):
+                    body[name] = shape[1:]
+            if {"person_id", "family_id"} <= set(fields) and _chance(data, 80):
+                # Bodies naming a person or a family: exactly one of them.
+                one = data.draw(st.sampled_from(["person_id", "family_id"]))
+                other = "family_id" if one == "person_id" else "person_id"
+                body[one], body[other] = _draw_id(data, world, one[:-3]), None
+            _point_body_at_world(body, data, world)
+        case.body = body
+
+
+def _point_path_at_world(
+    path: str, params: dict[str, Any], data: st.DataObject, world: World
+) -> None:
+    for name in list(params):
+        kind = kind_of(name)
+        if kind and _chance(data, 85):
+            if kind == "agency" and path.startswith("/agencies/"):
+                params[name] = world.agency_id
+            else:
+                params[name] = _draw_id(data, world, kind) or params[name]
+    if "key_id" in params and world.api_keys and _chance(data, 85):
+        params["practitioner_id"], params["key_id"] = _pick(data, world.api_keys)
+    # /families/{family_id}/members/{person_id}, /groups/{group_id}/members/{agency_id}
+    match = re.fullmatch(r"/\w+/\{(\w+)\}/members/\{(\w+)\}", path)
+    if match and _chance(data, 85):
+        parent, member = match.groups()
+        known = [p for p in world.members if p in world.pools.get(kind_of(parent) or "", [])]
+        if known:
+            params[parent] = _pick(data, known)
+            if world.members[params[parent]]:
+                params[member] = _pick(data, world.members[params[parent]])
+
+
+def _point_body_at_world(body: dict[str, Any], data: st.DataObject, world: World) -> None:
+    for name, value in list(body.items()):
+        kind = kind_of(name)
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            # A family's members: objects naming a person each, all different.
+            for item_name in {k for item in value for k in item}:
+                item_kind = kind_of(item_name)
+                pool = world.pools.get(item_kind or "", [])
+                if pool and _chance(data, 85):
+                    ids = _shuffled(data, pool)
+                    del value[len(ids) :]
+                    for item, new in zip(value, ids, strict=False):
+                        if item_name in item:
+                            item[item_name] = new
+        elif kind is None or value is None or not _chance(data, 90):
+            continue
+        elif isinstance(value, str):
+            body[name] = _draw_id(data, world, kind) or value
+        elif isinstance(value, list):
+            # Ids of the kind the roles can see (none while nothing of the kind exists yet); an
+            # empty list gets some too, as "name at least one recipient" rules want.
+            ids = _shuffled(data, world.pools.get(kind, []))
+            wanted = len(value) or data.draw(st.integers(1, 2))
+            body[name] = list(ids[:wanted])
+    if "given_by" in body and _chance(data, 50):
+        body["given_by"] = [world.parent]  # entitled to consent for every seeded child
+    # Random strings are (rightly) refused by the NHS number check digit, dates by their rules.
+    for name, good in (
+        ("nhs_number", None),
+        ("expires_at", None),
+        ("assessed_on", "2025-10-01"),
+        ("occurred_on", "2025-10-01"),
+        ("given_at", None),
+        ("date_of_birth", "2016-04-01"),
+    ):
+        if name in body and _chance(data, 60):
+            body[name] = good
+
+
+def client_assertion(world: World) -> str:
+    now = int(time.time())
+    claims = {
+        "iss": world.token_client_id,
+        "sub": world.token_client_id,
+        "aud": world.token_url,
+        "jti": uuid.uuid4().hex,
+        "iat": now,
+        "exp": now + 120,
+    }
+    return jwt.encode(claims, world.token_key, algorithm="ES256", headers={"kid": TOKEN_KID})
+
+
+def note_answer(world: World, case: Case, status: int, body: Any) -> None:
+    """Pools what a generated call created, and keeps memberships current."""
+    if not (200 <= status < 300 and isinstance(body, dict) and "id" in body):
+        return
+    new_id = str(body["id"])
+    if case.method.upper() == "POST" and status == 201:  # (200: /families/{id}/members)
+        kind = world.collections.get(case.path)
+        if kind == "key" and "practitioner_id" in body:
+            world.api_keys.append((str(body["practitioner_id"]), new_id))
+        elif kind and kind not in NOT_POOLED and new_id not in world.pools.setdefault(kind, []):
+            world.pools[kind].append(new_id)
+    members = body.get("members")
+    if isinstance(members, list):
+        current = []
+        for m in members:
+            if isinstance(m, str):
+                current.append(m)
+            elif isinstance(m, dict) and not m.get("left_at"):
+                current += [str(v) for k, v in m.items() if k in ("person_id", "agency_id")]
+        world.members[new_id] = current
+
+
+@dataclass
+class Tally:
+    """Status codes per (operation, role), and the check failures found."""
+
+    statuses: dict[str, dict[str, Counter[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(Counter))
+    )
+    # (operation, failure code, status, known bug or None) -> what each occurrence saw
+    failures: dict[tuple[str, str, int, str | None], list[str]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+    def count(self, operation: str, role: str, status: int | str) -> None:
+        self.statuses[operation][role][str(status)] += 1
+
+    def answers(self, operation: str, role: str) -> Counter[str]:
+        return self.statuses.get(operation, {}).get(role, Counter())
+
+    def succeeded(self, operation: str) -> list[str]:
+        """The roles that got at least one 2xx answer."""
+        return [
+            role
+            for role, counts in self.statuses.get(operation, {}).items()
+            if any(s.startswith("2") for s in counts)
+        ]
+
+    def table(self, operations: list[str]) -> str:
+        width = max(len(o) for o in operations)
+        lines = [f"{'operation':<{width}}  " + "  ".join(f"{r:<26}" for r in ROLES)]
+        for operation in operations:
+            cells = []
+            for role in ROLES:
+                counts = self.answers(operation, role)
+                cells.append(" ".join(f"{s}x{n}" for s, n in sorted(counts.items())) or "-")
+            lines.append(f"{operation:<{width}}  " + "  ".join(f"{c:<26}" for c in cells))
+        return "\n".join(lines)
