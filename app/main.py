@@ -34,6 +34,7 @@ from app.routers import (
     practitioners,
     records,
     relationships,
+    requests,
     token,
 )
 from app.routers.responses import Problem
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         consents,
         decisions,
         groups,
+        requests,
         disclosures,
         audit,
     ):

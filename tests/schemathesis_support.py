@@ -17,6 +17,7 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any, TypeVar
 
 import jwt
@@ -49,6 +50,11 @@ FIELD_KINDS = {
 }
 # Kinds whose generated creations are not pooled: new agencies are not the roles' own.
 NOT_POOLED = {"agency"}
+# Kinds not pooled from what answers mention (lists, `<kind>_id` keys): those would bring in
+# the roles' own practitioners and keys (a generated PATCH or DELETE could lock a role out),
+# and agencies, clients and people that are not the roles' own.
+NOT_HARVESTED = {"agency", "practitioner", "key", "client", "person"}
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def kind_of(name: str) -> str | None:
@@ -77,7 +83,7 @@ class World:
     token_client_id: str
     token_key: Any
     token_practitioner_id: str
-    token_url: str = "http://testserver/oauth2/token"
+    token_url: str  # the assertion's audience
 
     def headers(self, role: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.keys[role]}"}
@@ -157,10 +163,10 @@ def _nullable_enum(raw: dict[str, Any], prop: dict[str, Any]) -> str | None:
     return None
 
 
-def seed(schema: BaseSchema, label: str) -> World:
+def seed(schema: BaseSchema, label: str, token_url: str) -> World:
     """An agency with an admin, a practitioner and a DPO (each with an API key), practitioners
     and keys to be changed, services, machine clients, people, relationships and families; and
-    two more agencies to share with."""
+    two more agencies to share with, one of which asks the roles' agency for information."""
     platform = BOOTSTRAP_KEY
 
     def agency(name: str, kind: str) -> str:
@@ -236,6 +242,7 @@ def seed(schema: BaseSchema, label: str) -> World:
                     "given_name": name,
                     "family_name": "Doe",
                     "date_of_birth": f"{2012 + i}-0{i + 1}-15",
+                    "nhs_number": nhs_number(i),
                     "reason": "Pupil at the school",
                 },
             )["id"]
@@ -247,8 +254,8 @@ def seed(schema: BaseSchema, label: str) -> World:
         post(worker, "/people/{person_id}/addresses", address, person_id=person)
         competence = {"competent": True, "standard": "gillick", "assessed_on": "2025-09-01"}
         post(worker, "/people/{person_id}/competence", competence, person_id=person)
-    relationship = {"person_id": people[0], "related_person_id": people[1], "kind": "sibling"}
-    post(worker, "/relationships", relationship)
+    siblings = {"person_id": people[0], "related_person_id": people[1], "kind": "sibling"}
+    post(worker, "/relationships", siblings)
     # An adult with parental responsibility for every child: entitled to consent for them.
     parent_body = {"given_name": "Pam", "family_name": "Doe", "date_of_birth": "1985-05-05"}
     parent = str(post(worker, "/people", {**parent_body, "reason": "Parent of pupils"})["id"])
@@ -261,6 +268,7 @@ def seed(schema: BaseSchema, label: str) -> World:
         }
         post(worker, "/relationships", relationship)
     people.append(parent)
+    _seed_requests_to(schema, a, others[0], people[:3], label, worker)
     members = {}
     for i in range(3):
         in_family = people[2 * i : 2 * i + 3]
@@ -289,7 +297,88 @@ def seed(schema: BaseSchema, label: str) -> World:
         token_client_id=str(token_client),
         token_key=token_key,
         token_practitioner_id=worker_id,
+        token_url=token_url,
     )
+
+
+def nhs_number(i: int) -> str:
+    """A valid NHS number (modulus 11 check digit), the i-th of a series."""
+    while True:
+        base = f"{940000000 + 7919 * i:09d}"
+        check = 11 - sum(int(d) * w for d, w in zip(base, range(10, 1, -1), strict=True)) % 11
+        if check != 10:
+            return base + str(check % 11)
+        i += 1000
+
+
+def _seed_requests_to(
+    schema: BaseSchema, holder: str, requester: str, people: list[str], label: str, asker: str
+) -> None:
+    """A practitioner of another agency registers the same children (by NHS number) and asks
+    the roles' agency for information about them: requests the roles can answer. And answers
+    the roles' agency's request with a share: one the roles can read and acknowledge."""
+    paths = schema.raw_schema.get("paths", {})
+    if "/information-requests" not in paths:
+        return
+    platform = BOOTSTRAP_KEY
+    enums = {k: v.get("enum", []) for k, v in schema.raw_schema["components"]["schemas"].items()}
+
+    def post(by: str, path: str, body: dict[str, Any], **params: str) -> dict[str, Any]:
+        params = {"agency_id": requester, **params}
+        return dict(call(schema, "POST", path, key=by, path_parameters=params, body=body))
+
+    body = {"name": "Hugh Visitor", "job_title": "Health visitor", "roles": ["agency_admin"]}
+    admin_id = str(post(platform, "/agencies/{agency_id}/practitioners", body)["id"])
+    path = "/agencies/{agency_id}/practitioners/{practitioner_id}/api-keys"
+    admin = str(post(platform, path, {"label": "seed"}, practitioner_id=admin_id)["key"])
+    body = {"name": "Hana Visitor", "job_title": "Health visitor", "roles": ["practitioner"]}
+    worker_id = str(post(admin, "/agencies/{agency_id}/practitioners", body)["id"])
+    worker = str(post(admin, path, {"label": "seed"}, practitioner_id=worker_id)["key"])
+    due_by = (date.today() + timedelta(days=30)).isoformat()
+    for i, person in enumerate(people):
+        # The NHS number links the registration to the same person.
+        registration = {"given_name": "Linked", "nhs_number": nhs_number(i), "reason": label}
+        assert post(worker, "/people", registration)["id"] == person
+        request = {
+            "subject_person_id": person,
+            "purpose": enums["Purpose"][0],
+            "needed": "What the school knows of attendance",
+            "due_by": due_by,
+            "holders": [holder],
+        }
+        post(worker, "/information-requests", request)
+        # The other way: the roles' agency asks, the other agency shares a record of its own.
+        request = {**request, "needed": "Health visiting contacts", "holders": [requester]}
+        asked = call(schema, "POST", "/information-requests", key=asker, body=request)
+        record = {
+            "subject_person_id": person,
+            "category": enums["Category"][0],
+            "level": enums["Level"][0],
+            "summary": "Seen at home",
+            "occurred_on": "2025-10-01",
+        }
+        record_id = post(worker, "/records", record)["id"]
+        share = {
+            "record_ids": [record_id],
+            "why": "You asked",
+            "action_expected": "Read it",
+            "without_consent": {
+                "legal_basis": enums["LegalBasis"][0],
+                "reasons": "Safeguarding",
+                "consent_sought": True,
+                "subject_told": True,
+                "article9_condition": enums["Article9Condition"][0],
+            },
+        }
+        path = "/information-requests/{request_id}/answers"
+        call(
+            schema,
+            "POST",
+            path,
+            key=worker,
+            path_parameters={"request_id": asked["id"]},
+            body={"share": share},
+        )
 
 
 def _chance(data: st.DataObject, percent: int) -> bool:
@@ -316,7 +405,7 @@ def _draw_id(data: st.DataObject, world: World, kind: str) -> str | None:
     return str(_pick(data, pool))
 
 
-def point_at_world(case: Case, data: st.DataObject, world: World) -> None:
+def point_at_world(case: Case[Any], data: st.DataObject, world: World) -> None:
     """Mostly replaces generated ids with ones the roles can see, and supplies the preconditions
     a random value almost never meets (If-Match, a valid cursor, a signed client assertion).
 
@@ -453,26 +542,52 @@ def client_assertion(world: World) -> str:
     return jwt.encode(claims, world.token_key, algorithm="ES256", headers={"kid": TOKEN_KID})
 
 
-def note_answer(world: World, case: Case, status: int, body: Any) -> None:
-    """Pools what a generated call created, and keeps memberships current."""
-    if not (200 <= status < 300 and isinstance(body, dict) and "id" in body):
+def note_answer(world: World, case: Case[Any], status: int, body: Any) -> None:
+    """Pools the ids an answer names, and keeps memberships current."""
+    if not 200 <= status < 300:
         return
-    new_id = str(body["id"])
-    if case.method.upper() == "POST" and status == 201:  # (200: /families/{id}/members)
-        kind = world.collections.get(case.path)
+    method, kind = case.method.upper(), world.collections.get(case.path)
+    if method == "POST" and status == 201 and isinstance(body, dict) and "id" in body:
+        # (200, not 201: POST /families/{id}/members answers with the family.)
         if kind == "key" and "practitioner_id" in body:
-            world.api_keys.append((str(body["practitioner_id"]), new_id))
-        elif kind and kind not in NOT_POOLED and new_id not in world.pools.setdefault(kind, []):
-            world.pools[kind].append(new_id)
-    members = body.get("members")
-    if isinstance(members, list):
+            world.api_keys.append((str(body["practitioner_id"]), str(body["id"])))
+        elif kind and kind not in NOT_POOLED:
+            _pool(world, kind, body["id"])
+    listed = body.get("items") if method == "GET" and isinstance(body, dict) else None
+    if isinstance(listed, list) and kind and kind not in NOT_HARVESTED:
+        for item in listed:
+            if isinstance(item, dict):
+                _pool(world, kind, item.get("id"))
+    _harvest(world, body)
+    if isinstance(body, dict) and "id" in body and isinstance(body.get("members"), list):
         current = []
-        for m in members:
+        for m in body["members"]:
             if isinstance(m, str):
                 current.append(m)
             elif isinstance(m, dict) and not m.get("left_at"):
                 current += [str(v) for k, v in m.items() if k in ("person_id", "agency_id")]
-        world.members[new_id] = current
+        world.members[str(body["id"])] = current
+
+
+def _harvest(world: World, value: Any) -> None:
+    """Pools the ids that `<kind>_id` keys name anywhere in an answer (a share's request_id)."""
+    if isinstance(value, list):
+        for item in value:
+            _harvest(world, item)
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            kind = kind_of(name) if name.endswith("_id") else None
+            if kind and kind not in NOT_HARVESTED:
+                _pool(world, kind, item)
+            elif isinstance(item, dict | list):
+                _harvest(world, item)
+
+
+def _pool(world: World, kind: str, value: Any) -> None:
+    if isinstance(value, str) and UUID.fullmatch(value):
+        pool = world.pools.setdefault(kind, [])
+        if value not in pool:
+            pool.append(value)
 
 
 @dataclass

@@ -21,7 +21,15 @@ from tests.factories import (
     register_person,
 )
 
-PERSON_SCOPED = {"person_id", "record_id", "consent_id", "decision_id", "family_id"}
+PERSON_SCOPED = {
+    "person_id",
+    "record_id",
+    "consent_id",
+    "decision_id",
+    "family_id",
+    "request_id",
+    "share_id",
+}
 ALL_CATEGORIES = ["health", "mental_health", "education", "housing", "family_circumstances"]
 
 
@@ -105,6 +113,26 @@ async def build_world(client) -> dict[str, Any]:
             },
         )
     ).json()
+    request = (
+        await client.post(
+            "/information-requests",
+            headers=reader.headers,
+            json={
+                "subject_person_id": child["id"],
+                "purpose": "early_help_assessment",
+                "needed": "x",
+                "due_by": "2099-01-01",
+                "holders": [holder.agency_id],
+            },
+        )
+    ).json()
+    r = await client.post(
+        f"/information-requests/{request['id']}/answers",
+        headers=holder.headers,
+        json={"share": {"record_ids": [records[-1]["id"]], "why": "w", "action_expected": "a"}},
+    )
+    assert r.status_code == 200, r.text
+    share = (await client.get("/shares", headers=reader.headers)).json()["items"][0]
     return {
         "holder": holder,
         "reader": reader,
@@ -115,6 +143,8 @@ async def build_world(client) -> dict[str, Any]:
         "consent": consent,
         "family": family,
         "decision": decision,
+        "request": request,
+        "share": share,
     }
 
 
@@ -133,6 +163,8 @@ def params_for(
         "client_id": str(uuid.uuid4()),
         "service_id": str(uuid.uuid4()),
         "key_id": str(uuid.uuid4()),
+        "request_id": w["request"]["id"],
+        "share_id": w["share"]["id"],
     }
     url = re.sub(r"{(\w+)}", lambda m: values[m.group(1)], path)
     query: dict[str, Any] = {}

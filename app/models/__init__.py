@@ -14,6 +14,7 @@ from app.models.person import (
     PersonProfile,
     Relationship,
 )
+from app.models.requests import InformationRequest, InformationRequestTarget, Share
 from app.models.sharing import (
     AgencyGroup,
     ConsentStatement,
@@ -45,6 +46,8 @@ __all__ = [
     "GroupAgendaEntry",
     "GroupMembership",
     "IdempotencyRecord",
+    "InformationRequest",
+    "InformationRequestTarget",
     "Involvement",
     "MachineClient",
     "Person",
@@ -53,6 +56,7 @@ __all__ = [
     "Record",
     "RecordCitation",
     "Relationship",
+    "Share",
     "SharingDecision",
     "UsedAssertion",
 ]

@@ -341,6 +341,8 @@ class SharingDecision(SQLModel, table=True):
     article6_basis: str = Field(max_length=40)
     article9_condition: str | None = Field(default=None, max_length=60)
     information_request_id: uuid.UUID | None = Field(default=None, index=True)
+    # A decline of an information request ends when the request closes, unless the holder says not.
+    ends_with_request: bool = False
     version: int = version_field()
 
 

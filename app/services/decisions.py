@@ -30,6 +30,7 @@ async def record_decision(
     principal: Principal,
     data: SharingDecisionCreate,
     information_request_id: uuid.UUID | None = None,
+    ends_with_request: bool = False,
 ) -> SharingDecision:
     agency_id = agency_of(principal)
     now = utcnow()
@@ -83,6 +84,7 @@ async def record_decision(
         article6_basis=data.article6_basis.value,
         article9_condition=data.article9_condition.value if data.article9_condition else None,
         information_request_id=information_request_id,
+        ends_with_request=ends_with_request,
     )
     session.add(decision)
     await session.flush()

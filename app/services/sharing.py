@@ -453,3 +453,46 @@ async def _attach_citations(
             )
             if d.permit:
                 v.cites.append(cited_id)
+
+
+async def decide_for(
+    session: AsyncSession, agency_id: uuid.UUID, purpose: str, records: Sequence[Record]
+) -> list[Decision]:
+    """What the policy would decide if `agency_id` read these records now (a holder checks, before
+    it points records out to another agency, that each has a basis)."""
+    if not records:
+        return []
+    now = utcnow()
+    memberships = await memberships_now(session, now)
+    subjects = list({r.subject_person_id for r in records})
+    interest = {s: await has_interest(session, agency_id, s, now, memberships) for s in subjects}
+    people = await person_facts(session, subjects, now.date())
+    consents = await consent_facts(session, subjects)
+    decisions, _ = await decision_facts(session, subjects, now)
+    sensitive = {
+        a: s
+        for a, s in await session.execute(
+            select(col(Agency.id), col(Agency.sensitive_service)).where(
+                col(Agency.id).in_({r.holder_agency_id for r in records})
+            )
+        )
+    }
+    request = Request(agency_id, purpose, now, memberships)
+    return [
+        decide(
+            request,
+            RecordFacts(
+                r.id,
+                r.holder_agency_id,
+                r.subject_person_id,
+                r.category,
+                Level(r.level),
+                sensitive[r.holder_agency_id],
+            ),
+            has_interest=interest[r.subject_person_id],
+            subject=people[r.subject_person_id],
+            consents=consents.facts,
+            decisions=decisions,
+        )
+        for r in records
+    ]
