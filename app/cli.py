@@ -15,7 +15,8 @@ def _migrate() -> None:
     from app.migrate import upgrade
 
     async def run() -> None:
-        engine = make_engine(get_settings().database_url)
+        settings = get_settings()
+        engine = make_engine(settings.migration_database_url or settings.database_url)
         await upgrade(engine)
         await engine.dispose()
 

@@ -10,6 +10,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CONFER_", env_file=".env", extra="ignore")
 
     database_url: str = "sqlite+aiosqlite:///./confer.db"
+    # `confer migrate` connects with this (the tables' owner) when set; the app itself uses
+    # database_url, a role that owns nothing and may only append to the audit tables.
+    migration_database_url: str | None = None
     # Key of the keyed hash (HMAC-SHA-256) of API keys: a stolen table alone cannot be checked.
     api_key_pepper: SecretStr = Field(min_length=32)
     # Signs the short-lived access tokens this service issues (HS256).

@@ -34,4 +34,17 @@ async def test_demo_loads_every_case_and_its_keys_work(settings, tmp_path):
         assert r.status_code == 404
         r = await c.get(f"/people/{poppy}", headers={"Authorization": f"Bearer {hv['key']}"})
         assert r.status_code == 200
+        # Case 3 is played to the health visitor's decision not to share Lisa's health.
+        lisa = summary["people_ids"]["c3_lisa"]
+        r = await c.get(
+            f"/people/{lisa}/summary",
+            headers={"Authorization": f"Bearer {teacher['key']}"},
+            params={"purpose": "early_help_assessment"},
+        )
+        assert r.status_code == 200
+        body = r.json()
+        assert [x["summary"] for x in body["records"]] == [
+            "Three children under six; the family has had some difficulties"
+        ]
+        assert body["withheld"] == [{"reason": "decision_not_to_share", "count": 1}]
     await engine.dispose()

@@ -34,6 +34,7 @@ REQUIRED_VAR = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?\?[^}]*\}$")
 VAR_REF = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-?][^}]*)?\}")
 DUMMY_ENV = {
     "POSTGRES_PASSWORD": "dummy-postgres-password",
+    "CONFER_APP_DB_PASSWORD": "dummy-app-password",
     "CONFER_API_KEY_PEPPER": "p" * 32,
     "CONFER_TOKEN_SECRET": "t" * 32,
     "CONFER_BOOTSTRAP_ADMIN_KEY": "b" * 32,
@@ -106,8 +107,11 @@ def test_compose_services_and_start_order() -> None:
 def test_compose_app_environment() -> None:
     services = load_compose()["services"]
     env = environment(services["app"])
-    assert env["CONFER_DATABASE_URL"].startswith("postgresql+asyncpg://confer:")
+    # The service runs as a role that owns nothing; migrations run as the owner.
+    assert env["CONFER_DATABASE_URL"].startswith("postgresql+asyncpg://confer_app:")
     assert env["CONFER_DATABASE_URL"].endswith("@db:5432/confer")
+    assert env["CONFER_MIGRATION_DATABASE_URL"].startswith("postgresql+asyncpg://confer:")
+    assert "./scripts/postgres-init:/docker-entrypoint-initdb.d:ro" in services["db"]["volumes"]
     assert env["CONFER_RATE_LIMIT_STORAGE_URL"] == "redis://redis:6379/0"
     for name in ("CONFER_API_KEY_PEPPER", "CONFER_TOKEN_SECRET", "CONFER_BOOTSTRAP_ADMIN_KEY"):
         assert REQUIRED_VAR.match(env[name]), f"{name} must be a required ${{VAR:?...}} reference"

@@ -7,6 +7,7 @@ from typing import Any
 
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
+from app.demo import stories
 from app.demo.cases import AGENCIES, CASES, PEOPLE, PRACTITIONERS
 from app.models.agency import AgencyCreate, AgencyKind, Sector, ServiceCreate
 from app.models.identity import AccessRole, ApiKeyCreate, PractitionerCreate
@@ -165,6 +166,7 @@ async def load_demo(settings: Settings, credentials_dir: Path | None = None) -> 
                         confidential=addr.confidential,
                     ),
                 )
+        await stories.case_3(session, actors, person_ids, agency_ids)
         await session.commit()
     await engine.dispose()
     summary = {
