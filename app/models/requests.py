@@ -17,7 +17,13 @@ from app.models.base import (
     ts_field,
     version_field,
 )
-from app.models.sharing import Article6Basis, Article9Condition, LegalBasis, RecordPublic
+from app.models.sharing import (
+    Article6Basis,
+    Article9Condition,
+    Explained,
+    LegalBasis,
+    RecordPublic,
+)
 from app.policy import Category, Purpose
 
 
@@ -103,15 +109,11 @@ class InformationRequestPublic(SQLModel):
     created_at: datetime
 
 
-class ShareWithoutConsent(SQLModel):
+class ShareWithoutConsent(Explained):
     """The holder's decision to share without consent, recorded with the answer."""
 
     legal_basis: LegalBasis
     reasons: str = Field(min_length=1, max_length=5000)
-    consent_sought: bool
-    consent_not_sought_reason: str | None = Field(default=None, max_length=2000)
-    subject_told: bool
-    not_told_reason: str | None = Field(default=None, max_length=2000)
     consulted: list[str] = Field(default_factory=list, max_length=20)
     article6_basis: Article6Basis = Article6Basis.public_task
     article9_condition: Article9Condition | None = None
@@ -125,12 +127,8 @@ class AnswerShare(SQLModel):
     without_consent: ShareWithoutConsent | None = None  # None: shared under a consent
 
 
-class AnswerDecline(SQLModel):
+class AnswerDecline(Explained):
     reasons: str = Field(min_length=1, max_length=5000)
-    consent_sought: bool
-    consent_not_sought_reason: str | None = Field(default=None, max_length=2000)
-    subject_told: bool
-    not_told_reason: str | None = Field(default=None, max_length=2000)
     # By default the decision not to share ends when the request closes.
     outlasts_request: bool = False
 

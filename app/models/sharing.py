@@ -282,7 +282,24 @@ class DecisionKind(StrEnum):
     not_share = "not_share"
 
 
-class SharingDecisionCreate(SQLModel):
+class Explained(SQLModel):
+    """Golden rule 7: say whether consent was sought and the person told, and if not, why."""
+
+    consent_sought: bool
+    consent_not_sought_reason: str | None = Field(default=None, max_length=2000)
+    subject_told: bool
+    not_told_reason: str | None = Field(default=None, max_length=2000)
+
+    @model_validator(mode="after")
+    def _explained(self) -> "Explained":
+        if not self.consent_sought and not self.consent_not_sought_reason:
+            raise ValueError("say why consent was not sought (consent_not_sought_reason)")
+        if not self.subject_told and not self.not_told_reason:
+            raise ValueError("say why the person was not told (not_told_reason)")
+        return self
+
+
+class SharingDecisionCreate(Explained):
     kind: DecisionKind
     subject_person_id: uuid.UUID
     recipients: list[uuid.UUID] = Field(default_factory=list, max_length=50)
@@ -292,10 +309,6 @@ class SharingDecisionCreate(SQLModel):
     record_ids: list[uuid.UUID] = Field(default_factory=list, max_length=100)
     legal_basis: LegalBasis | None = None
     reasons: str = Field(min_length=1, max_length=5000)
-    consent_sought: bool
-    consent_not_sought_reason: str | None = Field(default=None, max_length=2000)
-    subject_told: bool
-    not_told_reason: str | None = Field(default=None, max_length=2000)
     decided_by: uuid.UUID | None = None  # default: the caller
     consulted: list[str] = Field(default_factory=list, max_length=20)
     expires_at: datetime | None = None
@@ -308,10 +321,6 @@ class SharingDecisionCreate(SQLModel):
             raise ValueError("name at least one recipient agency or group")
         if self.kind == DecisionKind.share and self.legal_basis is None:
             raise ValueError("a decision to share needs a legal_basis")
-        if not self.consent_sought and not self.consent_not_sought_reason:
-            raise ValueError("say why consent was not sought (consent_not_sought_reason)")
-        if not self.subject_told and not self.not_told_reason:
-            raise ValueError("say why the person was not told (not_told_reason)")
         return self
 
 

@@ -19,6 +19,7 @@ from app.routers.responses import CREATE_RESPONSES, READ_RESPONSES
 from app.services import audit_chain, checkpoints
 
 router = APIRouter(prefix="/audit", tags=["audit"])
+MAX_BIGINT = 2**63 - 1  # larger ids cannot exist, and the drivers cannot bind them
 
 
 def _b64(data: bytes | None) -> str | None:
@@ -129,8 +130,8 @@ class InclusionProof(SQLModel):
 async def inclusion(
     session: SessionDep,
     principal: DpoDep,
-    entry_id: Annotated[int, Query(ge=1)],
-    tree_size: Annotated[int, Query(ge=1)],
+    entry_id: Annotated[int, Query(ge=1, le=MAX_BIGINT)],
+    tree_size: Annotated[int, Query(ge=1, le=MAX_BIGINT)],
 ) -> InclusionProof:
     entry = await session.get(AuditEntry, entry_id)
     if entry is None or entry.agency_id != principal.agency_id:
@@ -164,8 +165,8 @@ class ConsistencyProof(SQLModel):
 async def consistency(
     session: SessionDep,
     principal: PrincipalDep,
-    old_size: Annotated[int, Query(ge=1)],
-    new_size: Annotated[int, Query(ge=1)],
+    old_size: Annotated[int, Query(ge=1, le=MAX_BIGINT)],
+    new_size: Annotated[int, Query(ge=1, le=MAX_BIGINT)],
 ) -> ConsistencyProof:
     _auditor(principal)
     if old_size > new_size:

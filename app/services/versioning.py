@@ -6,7 +6,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.conditional import check_if_match
-from app.errors import PreconditionFailed
+from app.errors import Invalid, PreconditionFailed
 
 M = TypeVar("M", bound=Any)
 
@@ -16,6 +16,10 @@ async def update_versioned(
 ) -> M:
     check_if_match(if_match, obj.id, obj.version)
     model = type(obj)
+    columns = model.__table__.c
+    for key, value in changes.items():
+        if value is None and key in columns and not columns[key].nullable:
+            raise Invalid(f"{key} may not be null.", field=f"body:/{key}")
     result = await session.execute(
         update(model)
         .where(model.id == obj.id, model.version == obj.version)
