@@ -585,3 +585,15 @@ async def test_concurrent_same_key_gets_one_creation(settings, engine):
         assert sorted(map(str, replayed)) == ["None", "true"]
         listed = (await c.get("/people", headers=worker.headers)).json()["items"]
         assert len(listed) == 1
+
+
+async def test_postgresql_down_is_503(settings):
+    # Nothing listens on port 1: connecting is refused, as when the database is down.
+    url = "postgresql+asyncpg://confer_app@127.0.0.1:1/confer"
+    app = create_app(settings.model_copy(update={"database_url": url}))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        assert_problem(await c.get("/ready"), 503)
+        r = await c.get("/people", headers={"Authorization": "Bearer cfk_0123456789abcdef_x"})
+        assert assert_problem(r, 503)["detail"].startswith("The database is not reachable")
+    await app.state.engine.dispose()
