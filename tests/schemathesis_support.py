@@ -18,8 +18,9 @@ import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
+import hypothesis
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec
 from hypothesis import strategies as st
@@ -31,8 +32,6 @@ from tests.conftest import BOOTSTRAP_KEY
 
 JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 TOKEN_KID = "schemathesis-k1"
-
-T = TypeVar("T")
 
 ROLES = ("platform_admin", "agency_admin", "practitioner", "data_protection_officer")
 
@@ -48,6 +47,8 @@ FIELD_KINDS = {
     "cites": "record",
     "decided_by": "practitioner",
 }
+# Objects of which a body takes exactly one (an answer shares or declines).
+EXCLUSIVE_OBJECTS = (("share", "decline"),)
 # Kinds whose generated creations are not pooled: new agencies are not the roles' own.
 NOT_POOLED = {"agency"}
 # Kinds not pooled from what answers mention (lists, `<kind>_id` keys): those would bring in
@@ -125,7 +126,8 @@ def _is_uuid(prop: dict[str, Any]) -> bool:
 def id_fields_of(schema: BaseSchema) -> dict[tuple[str, str], dict[str, str]]:
     """(METHOD, path) -> the body's properties worth filling in, optional ones included
     (generated bodies often leave those out): name -> "list" or "one" (ids of its kind),
-    "reason" (an optional `*_reason` text) or "=value" (an optional enum's first value)."""
+    "reason" (an optional `*_reason` text), "=value" (an optional enum's first value) or
+    "object" (one of EXCLUSIVE_OBJECTS)."""
     raw = schema.raw_schema
     found: dict[tuple[str, str], dict[str, str]] = {}
     for path, item in raw.get("paths", {}).items():
@@ -147,6 +149,8 @@ def id_fields_of(schema: BaseSchema) -> dict[tuple[str, str], dict[str, str]]:
                     fields[name] = "reason"
                 elif enum := _nullable_enum(raw, prop):
                     fields[name] = enum
+                elif any(name in pair for pair in EXCLUSIVE_OBJECTS):
+                    fields[name] = "object"
             found[(method.upper(), path)] = fields
     return found
 
@@ -165,8 +169,8 @@ def _nullable_enum(raw: dict[str, Any], prop: dict[str, Any]) -> str | None:
 
 def seed(schema: BaseSchema, label: str, token_url: str) -> World:
     """An agency with an admin, a practitioner and a DPO (each with an API key), practitioners
-    and keys to be changed, services, machine clients, people, relationships and families; and
-    two more agencies to share with, one of which asks the roles' agency for information."""
+    and keys to be changed, services, machine clients, people, relationships and families; two
+    more agencies to share with, and what is shared (see _seed_sharing)."""
     platform = BOOTSTRAP_KEY
 
     def agency(name: str, kind: str) -> str:
@@ -268,7 +272,6 @@ def seed(schema: BaseSchema, label: str, token_url: str) -> World:
         }
         post(worker, "/relationships", relationship)
     people.append(parent)
-    _seed_requests_to(schema, a, others[0], people[:3], label, worker)
     members = {}
     for i in range(3):
         in_family = people[2 * i : 2 * i + 3]
@@ -278,7 +281,7 @@ def seed(schema: BaseSchema, label: str, token_url: str) -> World:
             {"name": f"Household {i}", "members": [{"person_id": p} for p in in_family]},
         )
         members[str(family["id"])] = in_family
-    return World(
+    world = World(
         agency_id=a,
         keys=keys,
         pools={
@@ -299,6 +302,8 @@ def seed(schema: BaseSchema, label: str, token_url: str) -> World:
         token_practitioner_id=worker_id,
         token_url=token_url,
     )
+    _seed_sharing(schema, world, label)
+    return world
 
 
 def nhs_number(i: int) -> str:
@@ -311,45 +316,91 @@ def nhs_number(i: int) -> str:
         i += 1000
 
 
-def _seed_requests_to(
-    schema: BaseSchema, holder: str, requester: str, people: list[str], label: str, asker: str
-) -> None:
-    """A practitioner of another agency registers the same children (by NHS number) and asks
-    the roles' agency for information about them: requests the roles can answer. And answers
-    the roles' agency's request with a share: one the roles can read and acknowledge."""
+def _seed_sharing(schema: BaseSchema, world: World, label: str) -> None:
+    """Sharing between agencies: a group the roles' agency chairs, with a child on its agenda;
+    consents; and a practitioner of another agency who registers the same children (by NHS
+    number), asks the roles' agency about them (requests the roles can answer), and answers its
+    requests with shares (ones the roles can read and acknowledge)."""
     paths = schema.raw_schema.get("paths", {})
+    enums = {k: v.get("enum", []) for k, v in schema.raw_schema["components"]["schemas"].items()}
+    admin, worker = world.keys["agency_admin"], world.keys["practitioner"]
+    a, partner = world.agency_id, world.pools["agency"][1]
+    children = world.pools["person"][:3]
+    soon = (date.today() + timedelta(days=7)).isoformat()
+    if "/groups" in paths:
+        group = {
+            "name": f"{label} team around the family",
+            "kind": enums["GroupKind"][0],
+            "chair_agency_id": a,
+            "purposes": enums["Purpose"][:1],
+            "legal_gateway": enums["LegalBasis"][0],
+            "members": world.pools["agency"][1:],
+        }
+        created = call(schema, "POST", "/groups", key=admin, body=group)
+        world.pools["group"] = [created["id"]]
+        world.members[created["id"]] = [a, *world.pools["agency"][1:]]
+        entry = {"person_id": children[0], "meeting_on": soon, "reason": "Attendance"}
+        path = "/groups/{group_id}/agenda"
+        call(
+            schema,
+            "POST",
+            path,
+            key=worker,
+            path_parameters={"group_id": created["id"]},
+            body=entry,
+        )
+    if "/consents" in paths:
+        world.pools["consent"] = [
+            call(
+                schema,
+                "POST",
+                "/consents",
+                key=worker,
+                body={
+                    "decision": "granted",
+                    "subjects": [child],
+                    # A competent child speaks for themselves, otherwise the parent.
+                    "given_by": [child, world.parent],
+                    "form": enums["ConsentForm"][0],
+                    "recipients": [partner],
+                    "purposes": enums["Purpose"][:1],
+                },
+            )["id"]
+            for child in children
+        ]
     if "/information-requests" not in paths:
         return
     platform = BOOTSTRAP_KEY
-    enums = {k: v.get("enum", []) for k, v in schema.raw_schema["components"]["schemas"].items()}
 
     def post(by: str, path: str, body: dict[str, Any], **params: str) -> dict[str, Any]:
-        params = {"agency_id": requester, **params}
+        params = {"agency_id": partner, **params}
         return dict(call(schema, "POST", path, key=by, path_parameters=params, body=body))
 
     body = {"name": "Hugh Visitor", "job_title": "Health visitor", "roles": ["agency_admin"]}
-    admin_id = str(post(platform, "/agencies/{agency_id}/practitioners", body)["id"])
+    their_admin_id = str(post(platform, "/agencies/{agency_id}/practitioners", body)["id"])
     path = "/agencies/{agency_id}/practitioners/{practitioner_id}/api-keys"
-    admin = str(post(platform, path, {"label": "seed"}, practitioner_id=admin_id)["key"])
+    their_admin = str(
+        post(platform, path, {"label": "seed"}, practitioner_id=their_admin_id)["key"]
+    )
     body = {"name": "Hana Visitor", "job_title": "Health visitor", "roles": ["practitioner"]}
-    worker_id = str(post(admin, "/agencies/{agency_id}/practitioners", body)["id"])
-    worker = str(post(admin, path, {"label": "seed"}, practitioner_id=worker_id)["key"])
-    due_by = (date.today() + timedelta(days=30)).isoformat()
-    for i, person in enumerate(people):
+    their_id = str(post(their_admin, "/agencies/{agency_id}/practitioners", body)["id"])
+    theirs = str(post(their_admin, path, {"label": "seed"}, practitioner_id=their_id)["key"])
+    received = []
+    for i, person in enumerate(children):
         # The NHS number links the registration to the same person.
         registration = {"given_name": "Linked", "nhs_number": nhs_number(i), "reason": label}
-        assert post(worker, "/people", registration)["id"] == person
+        assert post(theirs, "/people", registration)["id"] == person
         request = {
             "subject_person_id": person,
             "purpose": enums["Purpose"][0],
             "needed": "What the school knows of attendance",
-            "due_by": due_by,
-            "holders": [holder],
+            "due_by": (date.today() + timedelta(days=30)).isoformat(),
+            "holders": [a],
         }
-        post(worker, "/information-requests", request)
+        received += [post(theirs, "/information-requests", request)["id"] for _ in range(2)]
         # The other way: the roles' agency asks, the other agency shares a record of its own.
-        request = {**request, "needed": "Health visiting contacts", "holders": [requester]}
-        asked = call(schema, "POST", "/information-requests", key=asker, body=request)
+        request = {**request, "needed": "Health visiting contacts", "holders": [partner]}
+        asked = call(schema, "POST", "/information-requests", key=worker, body=request)
         record = {
             "subject_person_id": person,
             "category": enums["Category"][0],
@@ -357,9 +408,8 @@ def _seed_requests_to(
             "summary": "Seen at home",
             "occurred_on": "2025-10-01",
         }
-        record_id = post(worker, "/records", record)["id"]
         share = {
-            "record_ids": [record_id],
+            "record_ids": [post(theirs, "/records", record)["id"]],
             "why": "You asked",
             "action_expected": "Read it",
             "without_consent": {
@@ -371,38 +421,21 @@ def _seed_requests_to(
             },
         }
         path = "/information-requests/{request_id}/answers"
-        call(
-            schema,
-            "POST",
-            path,
-            key=worker,
-            path_parameters={"request_id": asked["id"]},
-            body={"share": share},
-        )
+        post(theirs, path, {"share": share}, request_id=asked["id"])
+    world.pools["request"] = received
 
 
-def _chance(data: st.DataObject, percent: int) -> bool:
-    return data.draw(st.integers(0, 99)) < percent
+def _chance(rng: random.Random, percent: int) -> bool:
+    return rng.randrange(100) < percent
 
 
-# The pools grow during the run; Hypothesis wants each draw's constraints to stay the same.
-def _pick(data: st.DataObject, pool: list[T]) -> T:
-    return pool[data.draw(st.integers(0, 2**16 - 1)) % len(pool)]
-
-
-def _shuffled(data: st.DataObject, pool: list[T]) -> list[T]:
-    items = list(pool)
-    random.Random(data.draw(st.integers(0, 2**32 - 1))).shuffle(items)
-    return items
-
-
-def _draw_id(data: st.DataObject, world: World, kind: str) -> str | None:
+def _draw_id(rng: random.Random, world: World, kind: str) -> str | None:
     pool = world.pools.get(kind)
     if not pool:
         return None
-    if kind == "agency" and _chance(data, 60):
+    if kind == "agency" and _chance(rng, 60):
         return world.agency_id
-    return str(_pick(data, pool))
+    return str(rng.choice(pool))
 
 
 def point_at_world(case: Case[Any], data: st.DataObject, world: World) -> None:
@@ -412,36 +445,42 @@ def point_at_world(case: Case[Any], data: st.DataObject, world: World) -> None:
     A negative case keeps its invalid parts as generated: only its valid parts are changed, so
     it still reaches the resource with the invalid input.
     """
+    # One draw: the choices below depend on the pools, which grow, and Hypothesis wants every
+    # example to draw alike.
+    rng = random.Random(data.draw(st.integers(0, 2**32 - 1)))
     meta = case.meta
     keep = {loc for loc in ParameterLocation if meta is not None and meta.is_negative_at(loc)}
     params = case.path_parameters
     if params and ParameterLocation.PATH not in keep:
-        _point_path_at_world(case.path, params, data, world)
+        _point_path_at_world(case.path, params, rng, world)
         case.path_parameters = params
 
     names = {p.name for p in case.operation.headers}
     if ParameterLocation.HEADER not in keep:
-        if "If-Match" in names and _chance(data, 75):
+        if "If-Match" in names and _chance(rng, 75):
             case.headers["If-Match"] = "*"
-        if "Idempotency-Key" in case.headers and _chance(data, 70):
+        if "Idempotency-Key" in case.headers and _chance(rng, 70):
             # Generated keys repeat ("0"); reusing one for another request is (rightly) a 422.
             case.headers["Idempotency-Key"] = uuid.uuid4().hex
 
     query = case.query
     if query and ParameterLocation.QUERY not in keep:
-        if "cursor" in query and _chance(data, 70):
+        if "cursor" in query and _chance(rng, 70):
             # A random string is (rightly) not a cursor this API gave out.
             del query["cursor"]
-        for name in list(query):
+        for name, value in list(query.items()):
             kind = kind_of(name)
-            if kind and isinstance(query[name], str) and _chance(data, 70):
-                query[name] = _draw_id(data, world, kind) or query[name]
+            if kind and isinstance(value, str) and _chance(rng, 70):
+                query[name] = _draw_id(rng, world, kind) or value
+            elif isinstance(value, int) and value > 50 and _chance(rng, 50):
+                # Small numbers are likelier to name what exists (audit entry ids, log sizes).
+                query[name] = rng.randint(1, 50)
         case.query = query
 
     body = case.body
     if isinstance(body, dict) and ParameterLocation.BODY not in keep:
         if case.path == "/oauth2/token":
-            if _chance(data, 60):
+            if _chance(rng, 60):
                 body.update(
                     grant_type="client_credentials",
                     client_assertion_type=JWT_BEARER,
@@ -451,46 +490,74 @@ def point_at_world(case: Case[Any], data: st.DataObject, world: World) -> None:
         else:
             fields = world.id_fields.get((case.method.upper(), case.path), {})
             for name, shape in fields.items():
-                if shape == "list" and name not in body and _chance(data, 60):
+                if shape == "list" and name not in body and _chance(rng, 60):
                     body[name] = []  # filled in below
                 # Optional details that rules may ask for ("say why consent was not sought").
-                elif shape == "reason" and not body.get(name) and _chance(data, 50):
+                elif shape == "reason" and not body.get(name) and _chance(rng, 50):
                     body[name] = "Schemathesis reason"
-                elif shape.startswith("=") and body.get(name) is None and _chance(data, 50):
+                elif shape.startswith("=") and body.get(name) is None and _chance(rng, 50):
                     body[name] = shape[1:]
-            if {"person_id", "family_id"} <= set(fields) and _chance(data, 80):
+            if {"person_id", "family_id"} <= set(fields) and _chance(rng, 80):
                 # Bodies naming a person or a family: exactly one of them.
-                one = data.draw(st.sampled_from(["person_id", "family_id"]))
+                one = rng.choice(["person_id", "family_id"])
                 other = "family_id" if one == "person_id" else "person_id"
-                body[one], body[other] = _draw_id(data, world, one[:-3]), None
-            _point_body_at_world(body, data, world)
+                body[one], body[other] = _draw_id(rng, world, one[:-3]), None
+            _exactly_one_object(body, rng, fields)
+            _point_body_at_world(body, rng, world)
+            if _chance(rng, 50):
+                _give_reasons(body)
         case.body = body
 
 
+def _exactly_one_object(
+    body: dict[str, Any], rng: random.Random, properties: dict[str, str]
+) -> None:
+    for pair in EXCLUSIVE_OBJECTS:
+        if not set(pair) <= set(properties) or not _chance(rng, 80):
+            continue
+        given = [name for name in pair if isinstance(body.get(name), dict)]
+        # None given: Hypothesis tries another example (it does not count towards the budget).
+        hypothesis.assume(given)
+        if len(given) == 2:
+            body[rng.choice(pair)] = None
+
+
+def _give_reasons(value: Any) -> None:
+    """Fills in the optional `*_reason` texts, at any depth ("say why you did not tell")."""
+    if isinstance(value, dict):
+        for name, item in value.items():
+            if name.endswith("_reason") and item is None:
+                value[name] = "Schemathesis reason"
+            else:
+                _give_reasons(item)
+
+
 def _point_path_at_world(
-    path: str, params: dict[str, Any], data: st.DataObject, world: World
+    path: str, params: dict[str, Any], rng: random.Random, world: World
 ) -> None:
     for name in list(params):
         kind = kind_of(name)
-        if kind and _chance(data, 85):
+        if kind and _chance(rng, 85):
             if kind == "agency" and path.startswith("/agencies/"):
                 params[name] = world.agency_id
             else:
-                params[name] = _draw_id(data, world, kind) or params[name]
-    if "key_id" in params and world.api_keys and _chance(data, 85):
-        params["practitioner_id"], params["key_id"] = _pick(data, world.api_keys)
+                params[name] = _draw_id(rng, world, kind) or params[name]
+    if "key_id" in params and world.api_keys and _chance(rng, 85):
+        params["practitioner_id"], params["key_id"] = rng.choice(world.api_keys)
     # /families/{family_id}/members/{person_id}, /groups/{group_id}/members/{agency_id}
     match = re.fullmatch(r"/\w+/\{(\w+)\}/members/\{(\w+)\}", path)
-    if match and _chance(data, 85):
+    if match and _chance(rng, 85):
         parent, member = match.groups()
         known = [p for p in world.members if p in world.pools.get(kind_of(parent) or "", [])]
         if known:
-            params[parent] = _pick(data, known)
-            if world.members[params[parent]]:
-                params[member] = _pick(data, world.members[params[parent]])
+            params[parent] = rng.choice(known)
+            # The roles' agency stays in its groups (the agenda needs it).
+            others = [m for m in world.members[params[parent]] if m != world.agency_id]
+            if others:
+                params[member] = rng.choice(others)
 
 
-def _point_body_at_world(body: dict[str, Any], data: st.DataObject, world: World) -> None:
+def _point_body_at_world(body: dict[str, Any], rng: random.Random, world: World) -> None:
     for name, value in list(body.items()):
         kind = kind_of(name)
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
@@ -498,24 +565,26 @@ def _point_body_at_world(body: dict[str, Any], data: st.DataObject, world: World
             for item_name in {k for item in value for k in item}:
                 item_kind = kind_of(item_name)
                 pool = world.pools.get(item_kind or "", [])
-                if pool and _chance(data, 85):
-                    ids = _shuffled(data, pool)
+                if pool and _chance(rng, 85):
+                    ids = rng.sample(pool, len(pool))
                     del value[len(ids) :]
                     for item, new in zip(value, ids, strict=False):
                         if item_name in item:
                             item[item_name] = new
-        elif kind is None or value is None or not _chance(data, 90):
+        elif kind is None or value is None or not _chance(rng, 90):
             continue
         elif isinstance(value, str):
-            body[name] = _draw_id(data, world, kind) or value
+            body[name] = _draw_id(rng, world, kind) or value
         elif isinstance(value, list):
             # Ids of the kind the roles can see (none while nothing of the kind exists yet); an
             # empty list gets some too, as "name at least one recipient" rules want.
-            ids = _shuffled(data, world.pools.get(kind, []))
-            wanted = len(value) or data.draw(st.integers(1, 2))
+            pool = world.pools.get(kind, [])
+            ids = rng.sample(pool, len(pool))
+            wanted = len(value) or rng.randint(1, 2)
             body[name] = list(ids[:wanted])
-    if "given_by" in body and _chance(data, 50):
-        body["given_by"] = [world.parent]  # entitled to consent for every seeded child
+    if "given_by" in body and _chance(rng, 50):
+        # Entitled to consent for every seeded child (but competent ones: for themselves).
+        body["given_by"] = [world.parent, *body.get("subjects", [])[:4]]
     # Random strings are (rightly) refused by the NHS number check digit, dates by their rules.
     for name, good in (
         ("nhs_number", None),
@@ -525,7 +594,7 @@ def _point_body_at_world(body: dict[str, Any], data: st.DataObject, world: World
         ("given_at", None),
         ("date_of_birth", "2016-04-01"),
     ):
-        if name in body and _chance(data, 60):
+        if name in body and _chance(rng, 60):
             body[name] = good
 
 

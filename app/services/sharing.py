@@ -226,6 +226,17 @@ async def decision_facts(
 # --- reading ---
 
 
+def record_facts(record: Record, holder_sensitive: bool) -> RecordFacts:
+    return RecordFacts(
+        record.id,
+        record.holder_agency_id,
+        record.subject_person_id,
+        record.category,
+        Level(record.level),
+        holder_sensitive,
+    )
+
+
 @dataclass
 class Visible:
     record: Record
@@ -306,14 +317,7 @@ async def read_records(
     withheld: Counter[str] = Counter()
     disclosures: list[dict[str, Any]] = []
     for rec, sensitive in rows:
-        facts = RecordFacts(
-            rec.id,
-            rec.holder_agency_id,
-            rec.subject_person_id,
-            rec.category,
-            Level(rec.level),
-            sensitive,
-        )
+        facts = record_facts(rec, sensitive)
         d = decide(
             request,
             facts,
@@ -435,14 +439,7 @@ async def _attach_citations(
     for v in page:
         for cited_id in by_record.get(v.record.id, []):
             rec, sensitive = cited[cited_id]
-            facts = RecordFacts(
-                rec.id,
-                rec.holder_agency_id,
-                rec.subject_person_id,
-                rec.category,
-                Level(rec.level),
-                sensitive,
-            )
+            facts = record_facts(rec, sensitive)
             d = decide(
                 request,
                 facts,
@@ -481,14 +478,7 @@ async def decide_for(
     return [
         decide(
             request,
-            RecordFacts(
-                r.id,
-                r.holder_agency_id,
-                r.subject_person_id,
-                r.category,
-                Level(r.level),
-                sensitive[r.holder_agency_id],
-            ),
+            record_facts(r, sensitive[r.holder_agency_id]),
             has_interest=interest[r.subject_person_id],
             subject=people[r.subject_person_id],
             consents=consents.facts,
