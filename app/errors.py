@@ -180,13 +180,29 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+_UNREACHABLE = (
+    "connection",
+    "could not connect",
+    "connect call failed",
+    "unable to open database",
+    "database is locked",
+    "server closed",
+    "the database system is",  # starting up / shutting down
+    "timeout",
+)
+
+
 def _is_connection_problem(exc: BaseException) -> bool:
+    """The database is down or busy (503, retry), as opposed to a bug (500)."""
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
-    if isinstance(exc, OperationalError | OSError | ConnectionError | TimeoutError):
+    if isinstance(exc, OSError | ConnectionError | TimeoutError):
         return True
-    text = str(exc).lower()
-    return any(s in text for s in ("connection", "could not connect", "database is locked"))
+    cause = getattr(exc, "orig", None) or exc
+    if isinstance(cause, OSError | ConnectionError | TimeoutError):
+        return True
+    text = str(cause).lower()
+    return isinstance(exc, OperationalError) and any(s in text for s in _UNREACHABLE)
 
 
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:

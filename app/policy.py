@@ -227,19 +227,22 @@ def _consent_covers(c: ConsentFacts, record: RecordFacts, request: Request) -> b
 
 
 def involvement_shown(
-    record: RecordFacts, request: Request, consents: Iterable[ConsentFacts], person: PersonFacts
+    holder_agency_id: uuid.UUID,
+    request: Request,
+    consents: Iterable[ConsentFacts],
+    person: PersonFacts,
 ) -> bool:
     """Whether the person agreed that the requester may see this sensitive service as involved."""
     for c in consents:
         if (
             c.granted
             and c.show_involvement
-            and c.subject_person_id == record.subject_person_id
+            and c.subject_person_id == person.person_id
             and c.withdrawn_at is None
             and (c.expires_at is None or request.now < c.expires_at)
             and c.stated_at <= request.now
             and person.entitled(c.given_by_person_id)
-            and record.holder_agency_id in c.holders
+            and holder_agency_id in c.holders
             and _covers_recipient(c.recipients, c.recipient_groups, request)
         ):
             return True
@@ -266,7 +269,9 @@ def decide(
         return _permit(BasisKind.holder, None, ("rule1:holder",))
 
     consents = tuple(consents)
-    hidden = record.holder_sensitive and not involvement_shown(record, request, consents, subject)
+    hidden = record.holder_sensitive and not involvement_shown(
+        record.holder_agency_id, request, consents, subject
+    )
     if not has_interest:
         return _withhold(Reason.no_legitimate_interest, hidden, ("rule2:no-interest",))
 

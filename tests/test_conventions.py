@@ -107,7 +107,19 @@ async def world(client):
             "holders": [peer.agency_id],
         },
     )
-    for created in (record, consent, decision, group, request):
+    referral = await client.post(
+        "/referrals",
+        headers=worker.headers,
+        json={
+            "to_agency_id": peer.agency_id,
+            "subject_person_ids": [person["id"]],
+            "purpose": "family_support",
+            "reason": "x",
+            "action_expected": "y",
+            "feedback_by": "2099-01-01",
+        },
+    )
+    for created in (record, consent, decision, group, request, referral):
         assert created.status_code == 201, created.text
     return {
         "admin": admin,
@@ -122,6 +134,7 @@ async def world(client):
         "decision": decision.json(),
         "group": group.json(),
         "request": request.json(),
+        "referral": referral.json(),
     }
 
 
@@ -333,6 +346,49 @@ def post_cases(w: dict[str, Any]) -> list[PostCase]:
             None,
             ok_status=200,
             as_peer=True,
+        ),
+        PostCase(
+            "/referrals",
+            {
+                "to_agency_id": w["peer"].agency_id,
+                "subject_person_ids": [pid],
+                "purpose": "family_support",
+                "reason": "Needs support",
+                "action_expected": "Assess",
+                "feedback_by": "2099-01-01",
+            },
+            "reason",
+            ("subject_person_ids", "all"),
+            ("purpose", "gossip"),
+        ),
+        PostCase(
+            f"/referrals/{w['referral']['id']}/decline",
+            {"reason": "Threshold not met"},
+            "reason",
+            ("reason", 3),
+            None,
+            ok_status=200,
+            if_match=True,
+            as_peer=True,
+        ),
+        PostCase(
+            f"/people/{pid}/involvements",
+            {"reason": "Pastoral support"},
+            "reason",
+            ("service_id", "the team"),
+            None,
+        ),
+        PostCase(
+            f"/people/{w['adult']['id']}/lead-professional",
+            {
+                "practitioner_id": w["worker"].practitioner_id,
+                "agreed_by": [w["adult"]["id"]],
+                "agreed_on": "2026-11-01",
+                "reason": "Knows the family",
+            },
+            "agreed_by",
+            ("agreed_on", "yesterday"),
+            None,
         ),
     ]
 

@@ -29,6 +29,7 @@ PERSON_SCOPED = {
     "family_id",
     "request_id",
     "share_id",
+    "referral_id",
 }
 ALL_CATEGORIES = ["health", "mental_health", "education", "housing", "family_circumstances"]
 
@@ -133,6 +134,20 @@ async def build_world(client) -> dict[str, Any]:
     )
     assert r.status_code == 200, r.text
     share = (await client.get("/shares", headers=reader.headers)).json()["items"][0]
+    referral = (
+        await client.post(
+            "/referrals",
+            headers=holder.headers,
+            json={
+                "to_agency_id": reader.agency_id,
+                "subject_person_ids": [child["id"]],
+                "purpose": "early_help_assessment",
+                "reason": "x",
+                "action_expected": "y",
+                "feedback_by": "2099-01-01",
+            },
+        )
+    ).json()
     return {
         "holder": holder,
         "reader": reader,
@@ -145,6 +160,7 @@ async def build_world(client) -> dict[str, Any]:
         "decision": decision,
         "request": request,
         "share": share,
+        "referral": referral,
     }
 
 
@@ -165,6 +181,7 @@ def params_for(
         "key_id": str(uuid.uuid4()),
         "request_id": w["request"]["id"],
         "share_id": w["share"]["id"],
+        "referral_id": w["referral"]["id"],
     }
     url = re.sub(r"{(\w+)}", lambda m: values[m.group(1)], path)
     query: dict[str, Any] = {}

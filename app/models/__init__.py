@@ -2,6 +2,7 @@
 
 from app.models.agency import Agency, AgencyService
 from app.models.audit import AuditChainLink, AuditCheckpoint, AuditEntry, AuditSeal
+from app.models.casework import LeadProfessional, Referral, ReferralSubject
 from app.models.idempotency import IdempotencyRecord
 from app.models.identity import ApiKey, MachineClient, Practitioner, UsedAssertion
 from app.models.person import (
@@ -49,12 +50,15 @@ __all__ = [
     "InformationRequest",
     "InformationRequestTarget",
     "Involvement",
+    "LeadProfessional",
     "MachineClient",
     "Person",
     "PersonProfile",
     "Practitioner",
     "Record",
     "RecordCitation",
+    "Referral",
+    "ReferralSubject",
     "Relationship",
     "Share",
     "SharingDecision",

@@ -151,6 +151,7 @@ class Share(SQLModel, table=True):
 
     id: uuid.UUID = id_field()
     request_id: uuid.UUID | None = Field(default=None, foreign_key="information_request.id")
+    referral_id: uuid.UUID | None = Field(default=None, foreign_key="referral.id")
     holder_agency_id: uuid.UUID = Field(foreign_key="agency.id", index=True)
     recipient_agency_id: uuid.UUID = Field(foreign_key="agency.id", index=True)
     for_practitioner_id: uuid.UUID | None = Field(default=None, foreign_key="practitioner.id")
@@ -170,6 +171,7 @@ class Share(SQLModel, table=True):
 class SharePublic(SQLModel):
     id: uuid.UUID
     request_id: uuid.UUID | None
+    referral_id: uuid.UUID | None
     holder_agency_id: uuid.UUID
     recipient_agency_id: uuid.UUID
     for_practitioner_id: uuid.UUID | None

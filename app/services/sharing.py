@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, or_
+from sqlalchemy import and_, insert, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
@@ -20,6 +20,7 @@ from app.context import request_id_var
 from app.db import utcnow
 from app.errors import NotFound
 from app.models.agency import Agency
+from app.models.casework import Referral, ReferralStatus, ReferralSubject
 from app.models.person import CompetenceAssessment, Involvement, PersonProfile, Relationship
 from app.models.sharing import (
     Article6Basis,
@@ -80,8 +81,9 @@ async def has_interest(
     now: datetime,
     memberships: dict[uuid.UUID, frozenset[uuid.UUID]],
 ) -> bool:
-    """Rule 2: an active involvement, or a group the agency belongs to now that had the person on
-    a meeting's agenda in the last 12 months. (Referrals add a third kind with casework.)"""
+    """Rule 2 (decision 0006): an active involvement; a referral to the agency that is sent or
+    accepted; or a group the agency belongs to now that had the person on a meeting's agenda in
+    the last 12 months or accepted a referral for them."""
     involved = await session.execute(
         select(Involvement.id)
         .where(
@@ -94,6 +96,24 @@ async def has_interest(
     if involved.first() is not None:
         return True
     groups = memberships.get(agency_id, frozenset())
+    referral_to_it = or_(
+        and_(
+            col(Referral.to_agency_id) == agency_id,
+            col(Referral.status).in_([ReferralStatus.sent.value, ReferralStatus.accepted.value]),
+        ),
+        and_(
+            col(Referral.to_group_id).in_(groups),
+            col(Referral.status) == ReferralStatus.accepted.value,
+        ),
+    )
+    referred = await session.execute(
+        select(Referral.id)
+        .join(ReferralSubject, col(ReferralSubject.referral_id) == Referral.id)
+        .where(ReferralSubject.person_id == person_id, referral_to_it)
+        .limit(1)
+    )
+    if referred.first() is not None:
+        return True
     if not groups:
         return False
     on_agenda = await session.execute(

@@ -1,0 +1,183 @@
+"""Casework: referrals, declared involvements and the lead professional (lead practitioner)."""
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import model_validator
+from sqlmodel import Field, SQLModel
+
+from app.models.base import (
+    created_at_field,
+    enum_field,
+    id_field,
+    json_list_field,
+    ts_field,
+    version_field,
+)
+from app.policy import Purpose
+
+
+class ReferralStatus(StrEnum):
+    sent = "sent"
+    accepted = "accepted"
+    declined = "declined"
+    withdrawn = "withdrawn"
+
+
+class ReferralCreate(SQLModel):
+    """One agency asks another agency, one of its services, or a multi-agency group to become
+    involved with a person or family: why, and what it expects of the receiver."""
+
+    to_agency_id: uuid.UUID | None = None
+    to_service_id: uuid.UUID | None = None
+    to_group_id: uuid.UUID | None = None
+    subject_person_ids: list[uuid.UUID] = Field(default_factory=list, max_length=20)
+    family_id: uuid.UUID | None = None
+    purpose: Purpose
+    reason: str = Field(min_length=1, max_length=4000)  # why it is sent
+    action_expected: str = Field(min_length=1, max_length=2000)
+    feedback_by: date
+    # Records sent with the referral; each must have a basis for the receiver (the policy says).
+    record_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
+
+    @model_validator(mode="after")
+    def _addressed(self) -> "ReferralCreate":
+        if (self.to_agency_id is None) == (self.to_group_id is None):
+            raise ValueError("give exactly one of to_agency_id and to_group_id")
+        if self.to_service_id is not None and self.to_agency_id is None:
+            raise ValueError("to_service_id needs to_agency_id")
+        if not self.subject_person_ids and self.family_id is None:
+            raise ValueError("name the people (subject_person_ids) or the family (family_id)")
+        if self.record_ids and self.to_group_id is not None:
+            raise ValueError("records go to an agency; refer to the group's chair to share them")
+        return self
+
+
+class Referral(SQLModel, table=True):
+    id: uuid.UUID = id_field()
+    from_agency_id: uuid.UUID = Field(foreign_key="agency.id", index=True)
+    from_practitioner_id: uuid.UUID | None = Field(default=None, foreign_key="practitioner.id")
+    to_agency_id: uuid.UUID | None = Field(default=None, foreign_key="agency.id", index=True)
+    to_service_id: uuid.UUID | None = Field(default=None, foreign_key="agency_service.id")
+    to_group_id: uuid.UUID | None = Field(default=None, foreign_key="agency_group.id", index=True)
+    family_id: uuid.UUID | None = Field(default=None, foreign_key="family.id")
+    purpose: str = Field(max_length=40)
+    reason: str = Field(max_length=4000)
+    action_expected: str = Field(max_length=2000)
+    feedback_by: date
+    status: str = enum_field(ReferralStatus, default=ReferralStatus.sent)
+    # A child whose involvement with the receiver closed in the last 12 months.
+    re_referral: bool = False
+    acknowledged_at: datetime | None = ts_field()
+    acknowledged_by: uuid.UUID | None = Field(default=None, foreign_key="practitioner.id")
+    answered_at: datetime | None = ts_field()
+    answered_by: uuid.UUID | None = Field(default=None, foreign_key="practitioner.id")
+    decline_reason: str | None = Field(default=None, max_length=4000)
+    version: int = version_field()
+    created_at: datetime = created_at_field()
+
+
+class ReferralSubject(SQLModel, table=True):
+    __tablename__ = "referral_subject"
+    referral_id: uuid.UUID = Field(foreign_key="referral.id", primary_key=True)
+    person_id: uuid.UUID = Field(foreign_key="person.id", primary_key=True, index=True)
+
+
+class ReferralPublic(SQLModel):
+    id: uuid.UUID
+    from_agency_id: uuid.UUID
+    from_practitioner_id: uuid.UUID | None
+    to_agency_id: uuid.UUID | None
+    to_service_id: uuid.UUID | None
+    to_group_id: uuid.UUID | None
+    family_id: uuid.UUID | None
+    subject_person_ids: list[uuid.UUID]
+    purpose: Purpose
+    reason: str
+    action_expected: str
+    feedback_by: date
+    status: ReferralStatus
+    overdue: bool  # unanswered past its feedback date
+    re_referral: bool
+    acknowledged_at: datetime | None
+    answered_at: datetime | None
+    decline_reason: str | None
+    share_ids: list[uuid.UUID]
+    version: int
+    created_at: datetime
+
+
+class ReferralDecline(SQLModel):
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+class InvolvementDeclare(SQLModel):
+    """An involvement an agency declares itself: it needs a reason, is audited, and is shown to
+    the lead professional. Interest cannot be claimed silently."""
+
+    reason: str = Field(min_length=1, max_length=2000)
+    service_id: uuid.UUID | None = None
+    practitioner_id: uuid.UUID | None = None
+
+
+class LeadAssign(SQLModel):
+    practitioner_id: uuid.UUID
+    # The family's agreement (case 9, case 10): who agreed, when.
+    agreed_by: list[uuid.UUID] = Field(min_length=1, max_length=5)
+    agreed_on: date
+    reason: str = Field(min_length=1, max_length=2000)  # also ends the previous assignment
+
+
+class LeadProfessional(SQLModel, table=True):
+    """One active lead professional per child; assigning a new one ends the old with a reason."""
+
+    __tablename__ = "lead_professional"
+    id: uuid.UUID = id_field()
+    person_id: uuid.UUID = Field(foreign_key="person.id", index=True)
+    practitioner_id: uuid.UUID = Field(foreign_key="practitioner.id")
+    agency_id: uuid.UUID = Field(foreign_key="agency.id")
+    assigned_by_agency_id: uuid.UUID = Field(foreign_key="agency.id")
+    agreed_by: list[str] = json_list_field()
+    agreed_on: date
+    reason: str = Field(max_length=2000)
+    started_at: datetime = created_at_field()
+    ended_at: datetime | None = ts_field()
+    end_reason: str | None = Field(default=None, max_length=2000)
+
+
+class ContactCard(SQLModel):
+    """Contact details only, never case content."""
+
+    agency_id: uuid.UUID
+    agency_name: str
+    practitioner_id: uuid.UUID | None
+    practitioner_name: str | None
+    job_title: str | None
+    email: str | None
+    phone: str | None
+
+
+class IndexInvolvement(ContactCard):
+    since: datetime
+    source: str
+
+
+class IndexEntry(SQLModel):
+    """The involvement index for a child (what ContactPoint did in the cases)."""
+
+    person_id: uuid.UUID
+    involvements: list[IndexInvolvement]
+    lead_professional: ContactCard | None
+    lead_since: datetime | None
+
+
+class LeadPublic(SQLModel):
+    id: uuid.UUID
+    person_id: uuid.UUID
+    practitioner_id: uuid.UUID
+    agency_id: uuid.UUID
+    agreed_by: list[uuid.UUID]
+    agreed_on: date
+    reason: str
+    started_at: datetime

@@ -1,0 +1,309 @@
+"""Referrals: sent -> accepted | declined | withdrawn. Accepting creates an involvement."""
+
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from app.db import utcnow
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.models.agency import AgencyService
+from app.models.casework import (
+    Referral,
+    ReferralCreate,
+    ReferralDecline,
+    ReferralPublic,
+    ReferralStatus,
+    ReferralSubject,
+)
+from app.models.person import FamilyMember, Involvement, InvolvementSource
+from app.models.requests import Share
+from app.models.sharing import AgencyGroup, Record
+from app.pagination import Pagination, keyset
+from app.principal import Principal
+from app.services import audit
+from app.services.audit import RefusalAudit
+from app.services.consents import ensure_agencies, ensure_groups
+from app.services.families import get_family
+from app.services.people import agency_of, own_profile
+from app.services.sharing import decide_for, memberships_now
+from app.services.versioning import update_versioned
+
+RE_REFERRAL_WINDOW = timedelta(days=365)
+
+
+async def _subjects(session: AsyncSession, referral_id: uuid.UUID) -> list[uuid.UUID]:
+    rows = await session.execute(
+        select(col(ReferralSubject.person_id)).where(ReferralSubject.referral_id == referral_id)
+    )
+    return list(rows.scalars())
+
+
+async def to_public(session: AsyncSession, r: Referral) -> ReferralPublic:
+    shares = await session.execute(select(col(Share.id)).where(Share.referral_id == r.id))
+    return ReferralPublic.model_validate(
+        {
+            **r.model_dump(),
+            "subject_person_ids": await _subjects(session, r.id),
+            "overdue": r.status == ReferralStatus.sent and r.feedback_by < date.today(),
+            "share_ids": list(shares.scalars()),
+        }
+    )
+
+
+async def create_referral(
+    session: AsyncSession, principal: Principal, data: ReferralCreate
+) -> Referral:
+    agency_id = agency_of(principal)
+    now = utcnow()
+    if data.feedback_by < now.date():
+        raise Invalid("feedback_by is in the past.", field="body:/feedback_by")
+    people = list(dict.fromkeys(data.subject_person_ids))
+    for person_id in people:
+        await own_profile(session, principal, person_id, action="referral.create")
+    if data.family_id is not None:
+        await get_family(session, principal, data.family_id)
+        members = await session.execute(
+            select(col(FamilyMember.person_id)).where(FamilyMember.family_id == data.family_id)
+        )
+        people += [p for p in members.scalars() if p not in people]
+    if not people:
+        raise Invalid("The family has no members to refer.", field="body:/family_id")
+    if data.to_agency_id is not None:
+        if data.to_agency_id == agency_id:
+            raise Invalid("An agency does not refer to itself.", field="body:/to_agency_id")
+        await ensure_agencies(session, [data.to_agency_id], "body:/to_agency_id")
+        if data.to_service_id is not None:
+            service = await session.get(AgencyService, data.to_service_id)
+            if service is None or service.agency_id != data.to_agency_id:
+                raise NotFound("service", field="body:/to_service_id")
+    else:
+        assert data.to_group_id is not None
+        await ensure_groups(session, [data.to_group_id], "body:/to_group_id")
+    re_referral = False
+    if data.to_agency_id is not None:
+        closed = await session.execute(
+            select(Involvement.id)
+            .where(
+                Involvement.agency_id == data.to_agency_id,
+                col(Involvement.person_id).in_(people),
+                col(Involvement.ended_at) >= now - RE_REFERRAL_WINDOW,
+            )
+            .limit(1)
+        )
+        re_referral = closed.first() is not None
+    referral = Referral(
+        from_agency_id=agency_id,
+        from_practitioner_id=principal.practitioner_id,
+        to_agency_id=data.to_agency_id,
+        to_service_id=data.to_service_id,
+        to_group_id=data.to_group_id,
+        family_id=data.family_id,
+        purpose=data.purpose.value,
+        reason=data.reason,
+        action_expected=data.action_expected,
+        feedback_by=data.feedback_by,
+        re_referral=re_referral,
+    )
+    session.add(referral)
+    await session.flush()
+    session.add_all(ReferralSubject(referral_id=referral.id, person_id=p) for p in people)
+    await session.flush()
+    await _share_records(session, principal, referral, data.record_ids, people)
+    for person_id in people:
+        await audit.append(
+            session,
+            principal,
+            action="referral.send",
+            object_type="referral",
+            object_id=referral.id,
+            subject_person_id=person_id,
+            detail={"purpose": referral.purpose, "re_referral": re_referral},
+        )
+    return referral
+
+
+async def _share_records(
+    session: AsyncSession,
+    principal: Principal,
+    referral: Referral,
+    record_ids: list[uuid.UUID],
+    people: list[uuid.UUID],
+) -> None:
+    """What is sent with a referral must have a basis for the receiver, as the policy decides."""
+    if not record_ids:
+        return
+    assert referral.to_agency_id is not None
+    records = []
+    for i, record_id in enumerate(record_ids):
+        rec = await session.get(Record, record_id)
+        if (
+            rec is None
+            or rec.holder_agency_id != referral.from_agency_id
+            or rec.subject_person_id not in people
+        ):
+            raise NotFound("record", field=f"body:/record_ids/{i}")
+        records.append(rec)
+    verdicts = await decide_for(session, referral.to_agency_id, referral.purpose, records)
+    for i, verdict in enumerate(verdicts):
+        if not verdict.permit:
+            reason = verdict.reason.value if verdict.reason else "no basis"
+            raise Invalid(
+                f"The receiver may not be sent this record ({reason}).",
+                field=f"body:/record_ids/{i}",
+            )
+    session.add_all(
+        Share(
+            referral_id=referral.id,
+            holder_agency_id=referral.from_agency_id,
+            recipient_agency_id=referral.to_agency_id,
+            record_id=rec.id,
+            subject_person_id=rec.subject_person_id,
+            purpose=referral.purpose,
+            why=referral.reason,
+            action_expected=referral.action_expected,
+            shared_by=principal.practitioner_id,
+        )
+        for rec in records
+    )
+    await session.flush()
+
+
+async def _receives(session: AsyncSession, principal: Principal, r: Referral) -> bool:
+    """The receiving agency, or for a group, its current members."""
+    agency_id = agency_of(principal)
+    if r.to_agency_id is not None:
+        return r.to_agency_id == agency_id
+    groups = (await memberships_now(session, utcnow())).get(agency_id, frozenset())
+    return r.to_group_id in groups
+
+
+async def visible_referral(
+    session: AsyncSession, principal: Principal, referral_id: uuid.UUID
+) -> Referral:
+    r = await session.get(Referral, referral_id)
+    if r is not None and (
+        r.from_agency_id == agency_of(principal) or await _receives(session, principal, r)
+    ):
+        return r
+    raise NotFound(
+        "referral", audit_refusal=RefusalAudit(principal, "referral.read", "referral", referral_id)
+    )
+
+
+async def list_referrals(
+    session: AsyncSession, principal: Principal, box: str, page: Pagination
+) -> list[Referral]:
+    agency_id = agency_of(principal)
+    stmt = select(Referral)
+    if box == "sent":
+        stmt = stmt.where(Referral.from_agency_id == agency_id)
+    else:
+        groups = (await memberships_now(session, utcnow())).get(agency_id, frozenset())
+        stmt = stmt.where(
+            (col(Referral.to_agency_id) == agency_id) | col(Referral.to_group_id).in_(groups)
+        )
+    stmt = keyset(stmt, Referral.id, page, page.after_uuid())
+    return list((await session.execute(stmt)).scalars())
+
+
+async def _answerable(session: AsyncSession, principal: Principal, r: Referral) -> None:
+    if r.to_group_id is not None:
+        group = await session.get(AgencyGroup, r.to_group_id)
+        assert group is not None
+        if agency_of(principal) != group.chair_agency_id:
+            raise Forbidden("The group's chairing agency answers referrals to the group.")
+    elif not await _receives(session, principal, r):
+        raise Forbidden("Only the receiving agency answers a referral.")
+    if r.status != ReferralStatus.sent:
+        raise Conflict(f"The referral is {r.status}.", current_state=r.status)
+
+
+async def _transition(
+    session: AsyncSession,
+    principal: Principal,
+    r: Referral,
+    changes: dict[str, Any],
+    if_match: str | None,
+    action: str,
+) -> Referral:
+    r = await update_versioned(session, r, changes, if_match)
+    for person_id in await _subjects(session, r.id):
+        await audit.append(
+            session,
+            principal,
+            action=action,
+            object_type="referral",
+            object_id=r.id,
+            subject_person_id=person_id,
+        )
+    return r
+
+
+async def accept(
+    session: AsyncSession, principal: Principal, referral_id: uuid.UUID, if_match: str | None
+) -> Referral:
+    r = await visible_referral(session, principal, referral_id)
+    await _answerable(session, principal, r)
+    if r.to_agency_id is not None:
+        for person_id in await _subjects(session, r.id):
+            session.add(
+                Involvement(
+                    agency_id=r.to_agency_id,
+                    person_id=person_id,
+                    service_id=r.to_service_id,
+                    practitioner_id=principal.practitioner_id,
+                    source=InvolvementSource.referral,
+                    reason=f"Accepted referral: {r.reason}"[:2000],
+                )
+            )
+    changes = {
+        "status": ReferralStatus.accepted.value,
+        "answered_at": utcnow(),
+        "answered_by": principal.practitioner_id,
+    }
+    return await _transition(session, principal, r, changes, if_match, "referral.accept")
+
+
+async def decline(
+    session: AsyncSession,
+    principal: Principal,
+    referral_id: uuid.UUID,
+    data: ReferralDecline,
+    if_match: str | None,
+) -> Referral:
+    r = await visible_referral(session, principal, referral_id)
+    await _answerable(session, principal, r)
+    changes = {
+        "status": ReferralStatus.declined.value,
+        "answered_at": utcnow(),
+        "answered_by": principal.practitioner_id,
+        "decline_reason": data.reason,
+    }
+    return await _transition(session, principal, r, changes, if_match, "referral.decline")
+
+
+async def withdraw(
+    session: AsyncSession, principal: Principal, referral_id: uuid.UUID, if_match: str | None
+) -> Referral:
+    r = await visible_referral(session, principal, referral_id)
+    if r.from_agency_id != agency_of(principal):
+        raise Forbidden("Only the referring agency withdraws its referral.")
+    if r.status != ReferralStatus.sent:
+        raise Conflict(f"The referral is {r.status}.", current_state=r.status)
+    changes = {"status": ReferralStatus.withdrawn.value}
+    return await _transition(session, principal, r, changes, if_match, "referral.withdraw")
+
+
+async def acknowledge(
+    session: AsyncSession, principal: Principal, referral_id: uuid.UUID, if_match: str | None
+) -> Referral:
+    r = await visible_referral(session, principal, referral_id)
+    if not await _receives(session, principal, r):
+        raise Forbidden("Only the receiver acknowledges a referral.")
+    if r.acknowledged_at is not None:
+        raise Conflict("Already acknowledged.", current_state="acknowledged")
+    changes = {"acknowledged_at": utcnow(), "acknowledged_by": principal.practitioner_id}
+    return await _transition(session, principal, r, changes, if_match, "referral.acknowledge")

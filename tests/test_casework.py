@@ -1,0 +1,372 @@
+"""Referrals, declared involvements, the involvement index and the lead professional."""
+
+import uuid
+from datetime import date, timedelta
+
+from sqlalchemy import update
+
+from app.db import utcnow
+from app.models.casework import Referral
+from app.models.person import Involvement
+from tests.factories import (
+    add_record,
+    give_consent,
+    make_practitioner,
+    make_staffed_agency,
+    register_person,
+    summaries,
+    summary_of,
+)
+from tests.test_auth import assert_problem
+
+RYAN, SARAH = "9434765919", "9434765870"
+SOON = (date.today() + timedelta(days=14)).isoformat()
+
+
+async def referral(client, actor, **body):
+    body.setdefault("purpose", "child_in_need_assessment")
+    body.setdefault("reason", "Concerns about Ryan's attendance and his mother's drug use")
+    body.setdefault("action_expected", "Assess whether Ryan is a child in need")
+    body.setdefault("feedback_by", SOON)
+    r = await client.post("/referrals", headers=actor.headers, json=body)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def test_a_referral_gives_interest_and_acceptance_creates_the_involvement(client):
+    _, school = await make_staffed_agency(
+        client, name="Westgate School", job_title="Pastoral manager"
+    )
+    sc_admin, social = await make_staffed_agency(
+        client, name="Children's social care", kind="social_care", job_title="Social worker"
+    )
+    _, other = await make_staffed_agency(client, name="Housing", kind="housing")
+    ryan = await register_person(
+        client, actor=school, given_name="Ryan", date_of_birth="2016-02-01", nhs_number=RYAN
+    )
+    note = await add_record(
+        client,
+        actor=school,
+        subject=ryan["id"],
+        category="education",
+        level="non_confidential",
+        summary="Attendance 71% this term",
+    )
+    # Before any referral, social care has no interest: Ryan does not exist for it.
+    assert_problem(
+        await client.get(
+            f"/people/{ryan['id']}/summary",
+            headers=social.headers,
+            params={"purpose": "child_in_need_assessment"},
+        ),
+        404,
+    )
+    ref = await referral(
+        client,
+        school,
+        to_agency_id=social.agency_id,
+        subject_person_ids=[ryan["id"]],
+        record_ids=[note["id"]],
+    )
+    assert ref["status"] == "sent" and not ref["overdue"] and not ref["re_referral"]
+    assert len(ref["share_ids"]) == 1
+    # A sent referral is interest enough to read what may be shared.
+    view = await summary_of(
+        client, actor=social, person=ryan["id"], purpose="child_in_need_assessment"
+    )
+    assert summaries(view) == {"Attendance 71% this term"}
+    # The inbox, and the acknowledgement of receipt.
+    inbox = (await client.get("/referrals", headers=social.headers)).json()["items"]
+    assert [r["id"] for r in inbox] == [ref["id"]]
+    url = f"/referrals/{ref['id']}"
+    r = await client.post(f"{url}/acknowledgement", headers={**social.headers, "If-Match": "*"})
+    assert r.status_code == 200 and r.json()["acknowledged_at"]
+    # Others cannot see or answer it.
+    assert_problem(await client.get(url, headers=other.headers), 404)
+    assert_problem(
+        await client.post(f"{url}/accept", headers={**school.headers, "If-Match": "*"}), 403
+    )
+    r = await client.post(f"{url}/accept", headers={**social.headers, "If-Match": "*"})
+    assert r.status_code == 200 and r.json()["status"] == "accepted"
+    # Illegal transitions are 409 naming the current state.
+    problem = assert_problem(
+        await client.post(f"{url}/withdraw", headers={**school.headers, "If-Match": "*"}), 409
+    )
+    assert problem["current_state"] == "accepted"
+    problem = assert_problem(
+        await client.post(
+            f"{url}/decline", headers={**social.headers, "If-Match": "*"}, json={"reason": "late"}
+        ),
+        409,
+    )
+    assert problem["current_state"] == "accepted"
+    # The involvement now shows in the index, to an authorised worker.
+    index_worker = await make_practitioner(
+        client, admin=sc_admin, name="Duty manager", roles=("practitioner", "authorised_worker")
+    )
+    idx = (await client.get(f"/people/{ryan['id']}/index", headers=index_worker.headers)).json()
+    assert {i["agency_name"] for i in idx["involvements"]} == {
+        "Westgate School",
+        "Children's social care",
+    }
+    assert {i["source"] for i in idx["involvements"]} == {"registration", "referral"}
+
+
+async def test_declined_and_withdrawn_referrals_give_no_interest(client):
+    _, school = await make_staffed_agency(client, name="School")
+    _, social = await make_staffed_agency(client, name="Social care", kind="social_care")
+    ryan = await register_person(client, actor=school, given_name="Ryan", nhs_number=RYAN)
+    for end in ("decline", "withdraw"):
+        ref = await referral(
+            client, school, to_agency_id=social.agency_id, subject_person_ids=[ryan["id"]]
+        )
+        actor = social if end == "decline" else school
+        body = {"reason": "Threshold not met"} if end == "decline" else None
+        r = await client.post(
+            f"/referrals/{ref['id']}/{end}", headers={**actor.headers, "If-Match": "*"}, json=body
+        )
+        assert r.status_code == 200, r.text
+        assert_problem(
+            await client.get(
+                f"/people/{ryan['id']}/summary",
+                headers=social.headers,
+                params={"purpose": "child_in_need_assessment"},
+            ),
+            404,
+        )
+
+
+async def test_records_sent_with_a_referral_need_a_basis(client):
+    _, school = await make_staffed_agency(client, name="School")
+    _, social = await make_staffed_agency(client, name="Social care", kind="social_care")
+    ryan = await register_person(client, actor=school, given_name="Ryan", nhs_number=RYAN)
+    private = await add_record(
+        client,
+        actor=school,
+        subject=ryan["id"],
+        category="family_circumstances",
+        summary="Told his teacher his mum sleeps all day",
+    )
+    r = await client.post(
+        "/referrals",
+        headers=school.headers,
+        json={
+            "to_agency_id": social.agency_id,
+            "subject_person_ids": [ryan["id"]],
+            "purpose": "child_in_need_assessment",
+            "reason": "x",
+            "action_expected": "y",
+            "feedback_by": SOON,
+            "record_ids": [private["id"]],
+        },
+    )
+    problem = assert_problem(r, 422)
+    assert (
+        problem["errors"][0]["field"] == "body:/record_ids/0" and "no_consent" in problem["detail"]
+    )
+
+
+async def test_overdue_and_re_referral(client, session):
+    _, school = await make_staffed_agency(client, name="School")
+    _, social = await make_staffed_agency(client, name="Social care", kind="social_care")
+    ryan = await register_person(client, actor=school, given_name="Ryan", nhs_number=RYAN)
+    ref = await referral(
+        client, school, to_agency_id=social.agency_id, subject_person_ids=[ryan["id"]]
+    )
+    await session.execute(
+        update(Referral)
+        .where(Referral.id == uuid.UUID(ref["id"]))
+        .values(feedback_by=date.today() - timedelta(days=1))
+    )
+    await session.commit()
+    sent = (await client.get("/referrals", headers=school.headers, params={"box": "sent"})).json()[
+        "items"
+    ]
+    assert sent[0]["overdue"] is True
+    # Social care worked with Ryan until recently: a new referral is flagged as a re-referral.
+    await register_person(client, actor=social, given_name="Ryan", nhs_number=RYAN)
+    await session.execute(
+        update(Involvement)
+        .where(
+            Involvement.person_id == uuid.UUID(ryan["id"]),
+            Involvement.agency_id == uuid.UUID(social.agency_id),
+        )
+        .values(ended_at=utcnow() - timedelta(days=60), end_reason="No further action")
+    )
+    await session.commit()
+    again = await referral(
+        client, school, to_agency_id=social.agency_id, subject_person_ids=[ryan["id"]]
+    )
+    assert again["re_referral"] is True
+
+
+async def test_referral_to_a_group_is_answered_by_its_chair_and_covers_members(client):
+    fss_admin, coordinator = await make_staffed_agency(
+        client, name="Family support team", kind="local_authority"
+    )
+    _, amh = await make_staffed_agency(client, name="Adult mental health", kind="mental_health")
+    _, housing = await make_staffed_agency(client, name="Housing", kind="housing")
+    steve = await register_person(
+        client, actor=amh, given_name="Steve", date_of_birth="1985-01-01", nhs_number=SARAH
+    )
+    await add_record(
+        client,
+        actor=amh,
+        subject=steve["id"],
+        category="finance",
+        level="non_confidential",
+        summary="Struggling financially",
+    )
+    group = (
+        await client.post(
+            "/groups",
+            headers=fss_admin.headers,
+            json={
+                "name": "Family support service",
+                "kind": "family_support_service",
+                "chair_agency_id": coordinator.agency_id,
+                "purposes": ["family_support"],
+                "legal_gateway": "children_act_s17",
+                "members": [amh.agency_id, housing.agency_id],
+            },
+        )
+    ).json()
+    ref = await referral(
+        client,
+        amh,
+        to_group_id=group["id"],
+        subject_person_ids=[steve["id"]],
+        purpose="family_support",
+    )
+    # A member that is not the chair cannot answer it; the chair's agency can.
+    assert_problem(
+        await client.post(
+            f"/referrals/{ref['id']}/accept", headers={**housing.headers, "If-Match": "*"}
+        ),
+        403,
+    )
+    assert_problem(
+        await client.get(
+            f"/people/{steve['id']}/summary",
+            headers=housing.headers,
+            params={"purpose": "family_support"},
+        ),
+        404,
+    )
+    r = await client.post(
+        f"/referrals/{ref['id']}/accept", headers={**coordinator.headers, "If-Match": "*"}
+    )
+    assert r.status_code == 200
+    view = await summary_of(client, actor=housing, person=steve["id"], purpose="family_support")
+    assert summaries(view) == {"Struggling financially"}
+
+
+async def test_index_hides_sensitive_services_and_needs_an_authorised_worker(client):
+    school_admin, school = await make_staffed_agency(client, name="School")
+    _, drugs = await make_staffed_agency(
+        client, name="Drug service", kind="substance_misuse", sensitive_service=True
+    )
+    _, s4m = await make_staffed_agency(
+        client, name="Space 4 Me", kind="other", job_title="Project worker"
+    )
+    sarah = await register_person(
+        client, actor=drugs, given_name="Sarah", date_of_birth="1990-01-01", nhs_number=SARAH
+    )
+    await register_person(
+        client, actor=school, given_name="Sarah", date_of_birth=None, nhs_number=SARAH
+    )
+    await register_person(
+        client, actor=s4m, given_name="Sarah", date_of_birth=None, nhs_number=SARAH
+    )
+    authorised = await make_practitioner(
+        client, admin=school_admin, roles=("practitioner", "authorised_worker")
+    )
+    # 404 before 403: without interest the person does not exist; with it, only authorised workers.
+    _, stranger = await make_staffed_agency(
+        client, name="Stranger", roles=("practitioner", "authorised_worker")
+    )
+    assert_problem(await client.get(f"/people/{sarah['id']}/index", headers=stranger.headers), 404)
+    assert_problem(await client.get(f"/people/{sarah['id']}/index", headers=school.headers), 403)
+    idx = (await client.get(f"/people/{sarah['id']}/index", headers=authorised.headers)).json()
+    assert {i["agency_name"] for i in idx["involvements"]} == {"School", "Space 4 Me"}
+    assert drugs.agency_id not in str(idx)
+    # Sarah agrees the school may know the drug service works with her.
+    await give_consent(
+        client,
+        actor=drugs,
+        decision="granted",
+        subjects=[sarah["id"]],
+        given_by=[sarah["id"]],
+        recipients=[school.agency_id],
+        purposes=["family_support"],
+        show_involvement=True,
+    )
+    idx = (await client.get(f"/people/{sarah['id']}/index", headers=authorised.headers)).json()
+    assert "Drug service" in {i["agency_name"] for i in idx["involvements"]}
+
+
+async def test_lead_professional_transfer_case_10(client):
+    _, s4m = await make_staffed_agency(
+        client, name="Space 4 Me", kind="other", job_title="Project worker"
+    )
+    sc_admin, eddie = await make_staffed_agency(
+        client, name="Children's social care", kind="social_care", job_title="Social worker"
+    )
+    sarah = await register_person(
+        client, actor=s4m, given_name="Sarah", date_of_birth="1990-01-01", nhs_number=SARAH
+    )
+    ryan = await register_person(
+        client, actor=s4m, given_name="Ryan", date_of_birth="2016-02-01", nhs_number=RYAN
+    )
+    r = await client.post(
+        "/relationships",
+        headers=s4m.headers,
+        json={
+            "person_id": sarah["id"],
+            "related_person_id": ryan["id"],
+            "kind": "parent",
+            "parental_responsibility": True,
+        },
+    )
+    assert r.status_code == 201
+    body = {
+        "practitioner_id": s4m.practitioner_id,
+        "agreed_by": [sarah["id"]],
+        "agreed_on": date.today().isoformat(),
+        "reason": "Nadine knows the family best",
+    }
+    r = await client.post(f"/people/{ryan['id']}/lead-professional", headers=s4m.headers, json=body)
+    assert r.status_code == 201, r.text
+    # Social care is not involved yet: its social worker cannot be made lead.
+    transfer = {
+        **body,
+        "practitioner_id": eddie.practitioner_id,
+        "reason": "Social care leads the child in need plan",
+    }
+    problem = assert_problem(
+        await client.post(
+            f"/people/{ryan['id']}/lead-professional", headers=s4m.headers, json=transfer
+        ),
+        422,
+    )
+    assert problem["errors"][0]["field"] == "body:/practitioner_id"
+    await register_person(
+        client, actor=eddie, given_name="Ryan", nhs_number=RYAN, reason="Child in need plan"
+    )
+    # Ryan (not competent, 10) cannot agree for himself; his mother can.
+    wrong = await client.post(
+        f"/people/{ryan['id']}/lead-professional",
+        headers=s4m.headers,
+        json={**transfer, "agreed_by": [ryan["id"]]},
+    )
+    assert assert_problem(wrong, 422)["errors"][0]["field"] == "body:/agreed_by"
+    r = await client.post(
+        f"/people/{ryan['id']}/lead-professional", headers=s4m.headers, json=transfer
+    )
+    assert r.status_code == 201
+    index_worker = await make_practitioner(
+        client, admin=sc_admin, roles=("practitioner", "authorised_worker")
+    )
+    idx = (await client.get(f"/people/{ryan['id']}/index", headers=index_worker.headers)).json()
+    assert idx["lead_professional"]["practitioner_id"] == eddie.practitioner_id
+    assert idx["lead_professional"]["job_title"] == "Social worker"
