@@ -104,16 +104,52 @@ class RecordFacts:
 
 @dataclass(frozen=True, slots=True)
 class PersonFacts:
-    """Who may speak for a person: themselves if adult or competent; else those with PR."""
+    """Who may speak for a person: themselves if adult or competent; else those with PR.
+
+    `views` holds what each agency itself recorded (age, competence, parental responsibility).
+    A grant is judged on the holder's own facts (with the parental responsibility the recorder
+    knows), so no agency can make someone a child, or a parent, to unlock another's records;
+    a refusal counts if any agency's facts entitle its giver.
+    """
 
     person_id: uuid.UUID
     is_child: bool
     competent: bool = False
     pr_holders: frozenset[uuid.UUID] = frozenset()
+    views: Mapping[uuid.UUID, "AgencyView"] = field(default_factory=dict)
 
     def entitled(self, giver: uuid.UUID) -> bool:
         if not self.is_child or self.competent:
             return giver == self.person_id
+        return giver in self.pr_holders
+
+    def entitled_to_grant(self, giver: uuid.UUID, holder: uuid.UUID, recorder: uuid.UUID) -> bool:
+        if not self.views:
+            return self.entitled(giver)
+        h, r = self.views.get(holder), self.views.get(recorder)
+        is_child = next((v.is_child for v in (h, r) if v and v.is_child is not None), self.is_child)
+        competent = next((v.competent for v in (h, r) if v and v.competent is not None), False)
+        if not is_child or competent:
+            return giver == self.person_id
+        return giver in (h.pr_holders if h else frozenset()) | (r.pr_holders if r else frozenset())
+
+    def entitled_to_refuse(self, giver: uuid.UUID) -> bool:
+        return self.entitled(giver) or any(
+            v.entitles(self.person_id, giver) for v in self.views.values()
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyView:
+    """What one agency recorded about a person: None where it recorded nothing."""
+
+    is_child: bool | None = None
+    competent: bool | None = None
+    pr_holders: frozenset[uuid.UUID] = frozenset()
+
+    def entitles(self, person_id: uuid.UUID, giver: uuid.UUID) -> bool:
+        if not self.is_child or self.competent:
+            return giver == person_id
         return giver in self.pr_holders
 
 
@@ -133,6 +169,7 @@ class ConsentFacts:
     expires_at: datetime | None = None
     withdrawn_at: datetime | None = None
     show_involvement: bool = False  # the person agreed a sensitive service may be seen as involved
+    recorded_by_agency_id: uuid.UUID | None = None  # None in unit tests: the first holder
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,8 +249,19 @@ def _decision_covers(d: DecisionFacts, record: RecordFacts, request: Request) ->
     )
 
 
+def _recorder(c: ConsentFacts, holder: uuid.UUID) -> uuid.UUID:
+    return c.recorded_by_agency_id if c.recorded_by_agency_id is not None else holder
+
+
 def _consent_covers(c: ConsentFacts, record: RecordFacts, request: Request) -> bool:
     if c.subject_person_id != record.subject_person_id or request.purpose not in c.purposes:
+        return False
+    # Only a sensitive service can attest a person's consent to share what it holds.
+    if (
+        c.granted
+        and record.holder_sensitive
+        and _recorder(c, record.holder_agency_id) != record.holder_agency_id
+    ):
         return False
     if c.categories:
         if record.category not in c.categories:
@@ -241,7 +289,8 @@ def involvement_shown(
             and c.withdrawn_at is None
             and (c.expires_at is None or request.now < c.expires_at)
             and c.stated_at <= request.now
-            and person.entitled(c.given_by_person_id)
+            and _recorder(c, holder_agency_id) == holder_agency_id
+            and person.entitled_to_grant(c.given_by_person_id, holder_agency_id, holder_agency_id)
             and holder_agency_id in c.holders
             and _covers_recipient(c.recipients, c.recipient_groups, request)
         ):
@@ -304,8 +353,14 @@ def decide(
     for c in consents:
         if not _consent_covers(c, record, request) or c.stated_at > request.now:
             continue
-        if not subject.entitled(c.given_by_person_id):
-            continue  # rule 6 and entitlement: only the subject, or PR for a child not competent
+        # Rule 6 and entitlement: only the subject, or PR for a child who is not competent.
+        recorder = _recorder(c, record.holder_agency_id)
+        if c.granted and not subject.entitled_to_grant(
+            c.given_by_person_id, record.holder_agency_id, recorder
+        ):
+            continue
+        if not c.granted and not subject.entitled_to_refuse(c.given_by_person_id):
+            continue
         if c.granted and c.withdrawn_at is not None and c.withdrawn_at <= request.now:
             lapsed = lapsed or Reason.consent_withdrawn
             continue

@@ -21,7 +21,7 @@ from app.models.sharing import (
     ConsentWithdraw,
 )
 from app.pagination import Pagination, keyset
-from app.policy import SPECIAL_CATEGORIES
+from app.policy import SPECIAL_CATEGORIES, AgencyView
 from app.principal import Principal
 from app.services import audit
 from app.services.audit import RefusalAudit
@@ -111,10 +111,13 @@ async def record_consent(
     await ensure_groups(session, data.holder_groups, "body:/holder_groups")
     await ensure_groups(session, data.recipient_groups, "body:/recipient_groups")
 
+    # Judged on what the recording agency itself knows, so the answer reveals nothing another
+    # agency recorded; at read time the policy judges grants on the holder's facts as well.
     facts = await person_facts(session, data.subjects, now.date())
     signers: dict[uuid.UUID, list[uuid.UUID]] = {}
     for i, subject in enumerate(data.subjects):
-        entitled = [g for g in data.given_by if facts[subject].entitled(g)]
+        own = facts[subject].views.get(agency_id, AgencyView())
+        entitled = [g for g in data.given_by if own.entitles(subject, g)]
         if not entitled:
             raise Invalid(
                 f"No one in given_by is entitled to speak for subject {subject}: an adult or a "

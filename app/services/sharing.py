@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import and_, insert, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -35,6 +36,7 @@ from app.models.sharing import (
 )
 from app.policy import (
     POLICY_VERSION,
+    AgencyView,
     BasisKind,
     ConsentFacts,
     Decision,
@@ -132,46 +134,68 @@ async def has_interest(
 async def person_facts(
     session: AsyncSession, person_ids: Sequence[uuid.UUID], today: date
 ) -> dict[uuid.UUID, PersonFacts]:
-    """Who may speak for each person. Uses every agency's facts; none of them is disclosed."""
+    """Who may speak for each person, as each agency recorded it (see PersonFacts). Uses every
+    agency's facts; none of them is disclosed."""
     ids = list(person_ids)
-    child: dict[uuid.UUID, bool] = dict.fromkeys(ids, False)
-    for pid, kind, born in await session.execute(
+    views: dict[uuid.UUID, dict[uuid.UUID, dict[str, Any]]] = {pid: {} for pid in ids}
+
+    def view(pid: uuid.UUID, agency: uuid.UUID) -> dict[str, Any]:
+        return views[pid].setdefault(agency, {"is_child": None, "competent": None, "pr": set()})
+
+    for pid, agency, kind, born in await session.execute(
         select(
-            col(PersonProfile.person_id), col(PersonProfile.kind), col(PersonProfile.date_of_birth)
+            col(PersonProfile.person_id),
+            col(PersonProfile.agency_id),
+            col(PersonProfile.kind),
+            col(PersonProfile.date_of_birth),
         ).where(col(PersonProfile.person_id).in_(ids))
     ):
-        # Any agency recording a child makes the person a child for consent: the safer reading.
-        if kind == "unborn" or (born is not None and age_on(born, today) < ADULT_AGE):
-            child[pid] = True
-    competent: dict[uuid.UUID, tuple[date, datetime, bool]] = {}
-    for pid, on, at, ok in await session.execute(
-        select(
+        if kind == "unborn":
+            view(pid, agency)["is_child"] = True
+        elif born is not None:
+            view(pid, agency)["is_child"] = age_on(born, today) < ADULT_AGE
+    latest: dict[tuple[uuid.UUID, uuid.UUID], tuple[date, datetime]] = {}
+    for pid, agency, on, at, ok in await session.execute(
+        sa.select(
             col(CompetenceAssessment.person_id),
+            col(CompetenceAssessment.agency_id),
             col(CompetenceAssessment.assessed_on),
             col(CompetenceAssessment.created_at),
             col(CompetenceAssessment.competent),
         ).where(col(CompetenceAssessment.person_id).in_(ids))
     ):
-        if pid not in competent or (on, at) > competent[pid][:2]:
-            competent[pid] = (on, at, ok)
-    pr: dict[uuid.UUID, set[uuid.UUID]] = {pid: set() for pid in ids}
-    for holder, child_id in await session.execute(
-        select(Relationship.person_id, Relationship.related_person_id).where(
+        if (pid, agency) not in latest or (on, at) > latest[(pid, agency)]:
+            latest[(pid, agency)] = (on, at)
+            view(pid, agency)["competent"] = ok
+    for holder, child_id, agency in await session.execute(
+        select(
+            col(Relationship.person_id),
+            col(Relationship.related_person_id),
+            col(Relationship.agency_id),
+        ).where(
             col(Relationship.related_person_id).in_(ids),
             col(Relationship.parental_responsibility).is_(True),
             or_(col(Relationship.to_date).is_(None), col(Relationship.to_date) >= today),
         )
     ):
-        pr[child_id].add(holder)
-    return {
-        pid: PersonFacts(
+        view(child_id, agency)["pr"].add(holder)
+    facts = {}
+    for pid in ids:
+        agency_views = {
+            a: AgencyView(v["is_child"], v["competent"], frozenset(v["pr"]))
+            for a, v in views[pid].items()
+        }
+        # The merged view (any agency's facts): a child if any agency says so, the latest
+        # competence anywhere, every recorded PR holder. Used for refusals and local checks.
+        latest_any = max(((on_at, a) for (p, a), on_at in latest.items() if p == pid), default=None)
+        facts[pid] = PersonFacts(
             pid,
-            is_child=child[pid],
-            competent=competent.get(pid, (None, None, False))[2],
-            pr_holders=frozenset(pr[pid]),
+            is_child=any(v.is_child for v in agency_views.values()),
+            competent=bool(latest_any and agency_views[latest_any[1]].competent),
+            pr_holders=frozenset().union(*(v.pr_holders for v in agency_views.values())),
+            views=agency_views,
         )
-        for pid in ids
-    }
+    return facts
 
 
 @dataclass
@@ -206,6 +230,7 @@ async def consent_facts(session: AsyncSession, person_ids: Sequence[uuid.UUID]) 
                 expires_at=st.expires_at,
                 withdrawn_at=st.withdrawn_at,
                 show_involvement=st.show_involvement,
+                recorded_by_agency_id=st.recorded_by_agency_id,
             )
         )
         index.lawful[st.id] = (st.article6_basis, st.article9_condition)
