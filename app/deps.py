@@ -154,15 +154,17 @@ async def _token_principal(session: AsyncSession, settings: Settings, token: str
     client, practitioner = row
     if not client.active or not practitioner.active or client.agency_id != agency_id:
         raise NotAuthenticated("The client or practitioner is no longer active.")
+    # A case system does casework; administration and subject access need a person's own key.
     return Principal(
         kind=PrincipalKind.client,
         agency_id=agency_id,
         practitioner_id=practitioner.id,
         client_id=client.id,
-        roles=frozenset(AccessRole(r) for r in practitioner.roles),
+        roles=frozenset(AccessRole(r) for r in practitioner.roles) & CLIENT_ROLES,
     )
 
 
+CLIENT_ROLES = frozenset({AccessRole.practitioner, AccessRole.authorised_worker})
 PrincipalDep = Annotated[Principal, Depends(authenticate)]
 
 

@@ -26,7 +26,10 @@ class Pagination:
         return None if self.after is None else _parse(self.after, uuid.UUID)
 
     def after_int(self) -> int | None:
-        return None if self.after is None else _parse(self.after, int)
+        value: int | None = None if self.after is None else _parse(self.after, int)
+        if value is not None and not 0 <= value < 2**63:
+            raise Invalid("The cursor is not valid.", field="query:/cursor")
+        return value
 
 
 def _parse(value: str, kind: Callable[[str], Any]) -> Any:

@@ -100,6 +100,8 @@ class RecordFacts:
     category: str
     level: Level  # effective level (see effective_level)
     holder_sensitive: bool = False
+    # Earlier versions this record corrects: a decision naming one covers its corrections too.
+    lineage: frozenset[uuid.UUID] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +246,11 @@ def _decision_covers(d: DecisionFacts, record: RecordFacts, request: Request) ->
         and d.subject_person_id == record.subject_person_id
         and request.purpose in d.purposes
         and (not d.categories or record.category in d.categories)
-        and (not d.record_ids or record.id in d.record_ids)
+        and (
+            not d.record_ids
+            or record.id in d.record_ids
+            or not d.record_ids.isdisjoint(record.lineage)
+        )
         and _covers_recipient(d.recipients, d.recipient_groups, request)
     )
 

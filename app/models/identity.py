@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import AwareDatetime
 from sqlmodel import Field, SQLModel
 
 from app.models.base import (
@@ -138,7 +139,7 @@ class ApiKey(SQLModel, table=True):
 
 class ApiKeyCreate(SQLModel):
     label: str = Field(min_length=1, max_length=200)
-    expires_at: datetime | None = None
+    expires_at: AwareDatetime | None = None
 
 
 class ApiKeyPublic(SQLModel):

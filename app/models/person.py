@@ -23,7 +23,9 @@ class PersonKind(StrEnum):
 
 
 class Person(SQLModel, table=True):
-    id: uuid.UUID = id_field()
+    # Random (v4), not time-ordered: an agency linking to a known NHS number gets this id, and a
+    # timestamp in it would tell that, and when, someone else registered the person.
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     nhs_number: str | None = Field(default=None, max_length=10, unique=True)
     created_at: datetime = created_at_field()
 
@@ -232,6 +234,14 @@ class CompetenceCreate(SQLModel):
     competent: bool
     standard: CompetenceStandard = enum_field(CompetenceStandard)
     assessed_on: date
+
+    @field_validator("assessed_on")
+    @classmethod
+    def _plausible(cls, value: date) -> date:
+        if value.year < 1900:
+            raise ValueError("assessed_on is not a plausible date")
+        return value
+
     notes: str | None = Field(default=None, max_length=2000)
 
 

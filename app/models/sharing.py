@@ -5,7 +5,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-from pydantic import model_validator
+from pydantic import AwareDatetime, model_validator
 from sqlmodel import Field, SQLModel
 
 from app.models.base import (
@@ -185,14 +185,14 @@ class ConsentCreate(SQLModel):
     subjects: list[uuid.UUID] = Field(min_length=1, max_length=20)
     given_by: list[uuid.UUID] = Field(min_length=1, max_length=5)
     form: ConsentForm
-    given_at: datetime | None = None  # default: now
+    given_at: AwareDatetime | None = None  # default: now
     holders: list[uuid.UUID] = Field(default_factory=list, max_length=50)  # default: your agency
     holder_groups: list[uuid.UUID] = Field(default_factory=list, max_length=10)
     recipients: list[uuid.UUID] = Field(default_factory=list, max_length=50)
     recipient_groups: list[uuid.UUID] = Field(default_factory=list, max_length=10)
     purposes: list[Purpose] = Field(min_length=1, max_length=10)
     categories: list[Category] = Field(default_factory=list, max_length=20)
-    expires_at: datetime | None = None
+    expires_at: AwareDatetime | None = None
     show_involvement: bool = False
     article6_basis: Article6Basis = Article6Basis.public_task
     article9_condition: Article9Condition | None = Article9Condition.explicit_consent
@@ -311,7 +311,7 @@ class SharingDecisionCreate(Explained):
     reasons: str = Field(min_length=1, max_length=5000)
     decided_by: uuid.UUID | None = None  # default: the caller
     consulted: list[str] = Field(default_factory=list, max_length=20)
-    expires_at: datetime | None = None
+    expires_at: AwareDatetime | None = None
     article6_basis: Article6Basis = Article6Basis.public_task
     article9_condition: Article9Condition | None = None
 
@@ -504,8 +504,8 @@ class AgendaEntryPublic(SQLModel):
     person_id: uuid.UUID
     family_id: uuid.UUID | None
     meeting_on: date
-    reason: str
-    added_by_agency_id: uuid.UUID
+    reason: str | None  # None when added by a sensitive service (its involvement stays hidden)
+    added_by_agency_id: uuid.UUID | None
     created_at: datetime
 
 

@@ -136,4 +136,7 @@ async def list_agenda(
     group_id: uuid.UUID, session: SessionDep, principal: AgencyPrincipalDep, page: PaginationDep
 ) -> Page[AgendaEntryPublic]:
     rows = await groups.list_agenda(session, principal, group_id, page)
-    return make_page(rows, page, AgendaEntryPublic.model_validate, lambda e: e.id)
+    shaped = dict(
+        zip([e.id for e in rows], await groups.agenda_public(session, principal, rows), strict=True)
+    )
+    return make_page(rows, page, lambda e: shaped[e.id], lambda e: e.id)

@@ -36,7 +36,7 @@ async def create_request(
 ) -> JSONResponse:
     async def create() -> Created:
         req = await requests.create_request(session, principal, body)
-        public = await requests.to_public(session, req)
+        public = await requests.to_public(session, req, principal)
         return Created(public, f"/information-requests/{req.id}", etag(req.id, req.version))
 
     return await creator(body, create)
@@ -54,7 +54,7 @@ async def list_requests(
     box: Annotated[Literal["sent", "received"], Query()] = "received",
 ) -> Page[InformationRequestPublic]:
     rows = await requests.list_requests(session, principal, box, page)
-    shaped = {r.id: await requests.to_public(session, r) for r in rows}
+    shaped = {r.id: await requests.to_public(session, r, principal) for r in rows}
     return make_page(rows, page, lambda r: shaped[r.id], lambda r: r.id)
 
 
@@ -68,7 +68,7 @@ async def get_request(
 ) -> InformationRequestPublic:
     req = await requests.visible_request(session, principal, request_id)
     set_etag(response, req.id, req.version)
-    return await requests.to_public(session, req)
+    return await requests.to_public(session, req, principal)
 
 
 @router.post(
@@ -82,7 +82,7 @@ async def answer_request(
     request_id: uuid.UUID, body: RequestAnswer, session: SessionDep, principal: AgencyPrincipalDep
 ) -> InformationRequestPublic:
     req = await requests.answer(session, principal, request_id, body)
-    return await requests.to_public(session, req)
+    return await requests.to_public(session, req, principal)
 
 
 @router.post(
@@ -99,7 +99,7 @@ async def close_request(
 ) -> InformationRequestPublic:
     req = await requests.close_request(session, principal, request_id, if_match)
     set_etag(response, req.id, req.version)
-    return await requests.to_public(session, req)
+    return await requests.to_public(session, req, principal)
 
 
 @router.get("/shares", response_model=Page[SharePublic], responses=READ_RESPONSES)

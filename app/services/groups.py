@@ -10,11 +10,13 @@ from sqlmodel import col, select
 
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound
+from app.models.agency import Agency
 from app.models.identity import AccessRole
 from app.models.person import FamilyMember
 from app.models.sharing import (
     AgencyGroup,
     AgendaAdd,
+    AgendaEntryPublic,
     GroupAgendaEntry,
     GroupCreate,
     GroupMembership,
@@ -257,3 +259,27 @@ async def list_agenda(
     stmt = select(GroupAgendaEntry).where(GroupAgendaEntry.group_id == group_id)
     stmt = keyset(stmt, GroupAgendaEntry.id, page, page.after_uuid())
     return list((await session.execute(stmt)).scalars())
+
+
+async def agenda_public(
+    session: AsyncSession, principal: Principal, entries: Sequence[GroupAgendaEntry]
+) -> list[AgendaEntryPublic]:
+    """A sensitive service's entries show neither who added them nor why, to other members."""
+    adders = {e.added_by_agency_id for e in entries}
+    sensitive = set(
+        (
+            await session.execute(
+                select(col(Agency.id)).where(
+                    col(Agency.id).in_(adders), col(Agency.sensitive_service).is_(True)
+                )
+            )
+        ).scalars()
+    )
+    public = []
+    for e in entries:
+        item = AgendaEntryPublic.model_validate(e)
+        if e.added_by_agency_id in sensitive and e.added_by_agency_id != principal.agency_id:
+            item.added_by_agency_id = None
+            item.reason = None
+        public.append(item)
+    return public

@@ -44,14 +44,25 @@ async def _targets(session: AsyncSession, request_id: uuid.UUID) -> list[Informa
     return list(rows.scalars())
 
 
-async def to_public(session: AsyncSession, req: InformationRequest) -> InformationRequestPublic:
+async def to_public(
+    session: AsyncSession, req: InformationRequest, viewer: Principal
+) -> InformationRequestPublic:
     targets = await _targets(session, req.id)
     pending = any(t.status == TargetStatus.pending for t in targets)
+
+    def shown(t: InformationRequestTarget) -> TargetPublic:
+        public = TargetPublic.model_validate(t)
+        if t.holder_agency_id != viewer.agency_id:
+            # Whether a decline came with a recorded decision would tell that the holder knows
+            # the person: that stays with the holder.
+            public.decision_id = None
+        return public
+
     return InformationRequestPublic.model_validate(
         {
             **req.model_dump(),
             "overdue": req.status == RequestStatus.open and pending and req.due_by < date.today(),
-            "targets": [TargetPublic.model_validate(t) for t in targets],
+            "targets": [shown(t) for t in targets],
         }
     )
 

@@ -271,7 +271,9 @@ async def decision_facts(
 # --- reading ---
 
 
-def record_facts(record: Record, holder_sensitive: bool) -> RecordFacts:
+def record_facts(
+    record: Record, holder_sensitive: bool, lineage: frozenset[uuid.UUID] = frozenset()
+) -> RecordFacts:
     return RecordFacts(
         record.id,
         record.holder_agency_id,
@@ -279,7 +281,31 @@ def record_facts(record: Record, holder_sensitive: bool) -> RecordFacts:
         record.category,
         Level(record.level),
         holder_sensitive,
+        lineage,
     )
+
+
+async def lineages(
+    session: AsyncSession, subject_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, frozenset[uuid.UUID]]:
+    """For each corrected record, the ids of the versions it supersedes (one query)."""
+    parent = {
+        rid: sid
+        for rid, sid in await session.execute(
+            select(col(Record.id), col(Record.supersedes_id)).where(
+                col(Record.subject_person_id).in_(list(subject_ids)),
+                col(Record.supersedes_id).is_not(None),
+            )
+        )
+    }
+    result = {}
+    for rid in parent:
+        chain, current = set(), parent.get(rid)
+        while current is not None and current not in chain:
+            chain.add(current)
+            current = parent.get(current)
+        result[rid] = frozenset(chain)
+    return result
 
 
 @dataclass
@@ -342,27 +368,43 @@ async def read_records(
         .order_by(col(Record.id))
     )
     if record_ids is not None:
-        stmt = stmt.where(col(Record.id).in_(list(record_ids)))
+        # History is read by id, by its holder only: a correction may have changed the basis.
+        stmt = stmt.where(
+            col(Record.id).in_(list(record_ids)),
+            or_(col(Record.holder_agency_id) == agency_id, _superseded()),
+        )
     else:
-        stmt = stmt.where(_superseded())  # lists show current records; history is read by id
+        stmt = stmt.where(_superseded())
     if after is not None:
         stmt = stmt.where(col(Record.id) > after)
     if not interest:
-        # Rule 1 still holds: the holder sees its own, even after its involvement ended.
-        stmt = stmt.where(Record.holder_agency_id == agency_id)
+        # Rule 1 still holds: the holder sees its own, even after its involvement ended; but
+        # only about this person, not the people around them.
+        stmt = stmt.where(
+            Record.holder_agency_id == agency_id, Record.subject_person_id == context_person_id
+        )
+        held = await session.execute(
+            select(Record.id)
+            .where(
+                Record.holder_agency_id == agency_id,
+                Record.subject_person_id == context_person_id,
+            )
+            .limit(1)
+        )
+        if held.first() is None:
+            raise refusal
     rows = (await session.execute(stmt)).all()
-    if not interest and not rows and after is None:
-        raise refusal
     people = await person_facts(session, subject_ids, now.date())
     consents = await consent_facts(session, subject_ids)
     decisions, decision_lawful = await decision_facts(session, subject_ids, now)
+    versions = await lineages(session, subject_ids)
     request = Request(agency_id, purpose, now, memberships)
 
     visible: list[Visible] = []
     withheld: Counter[str] = Counter()
     disclosures: list[dict[str, Any]] = []
     for rec, sensitive in rows:
-        facts = record_facts(rec, sensitive)
+        facts = record_facts(rec, sensitive, versions.get(rec.id, frozenset()))
         d = decide(
             request,
             facts,
