@@ -39,6 +39,7 @@ ROLES = ("platform_admin", "agency_admin", "practitioner", "data_protection_offi
 FIELD_KINDS = {
     "subjects": "person",
     "given_by": "person",
+    "agreed_by": "person",
     "holders": "agency",
     "recipients": "agency",
     "members": "agency",  # a group's member agencies (a family's members are objects)
@@ -47,8 +48,11 @@ FIELD_KINDS = {
     "cites": "record",
     "decided_by": "practitioner",
 }
-# Objects of which a body takes exactly one (an answer shares or declines).
+# Objects of which a body takes exactly one (an answer shares or declines), and ids.
 EXCLUSIVE_OBJECTS = (("share", "decline"),)
+EXCLUSIVE_IDS = (("person_id", "family_id"), ("to_agency_id", "to_group_id"))
+# People whose agreement or consent counts for a child: the parent, or the child if competent.
+ENTITLED_FIELDS = ("given_by", "agreed_by")
 # Kinds whose generated creations are not pooled: new agencies are not the roles' own.
 NOT_POOLED = {"agency"}
 # Kinds not pooled from what answers mention (lists, `<kind>_id` keys): those would bring in
@@ -319,8 +323,9 @@ def nhs_number(i: int) -> str:
 def _seed_sharing(schema: BaseSchema, world: World, label: str) -> None:
     """Sharing between agencies: a group the roles' agency chairs, with a child on its agenda;
     consents; and a practitioner of another agency who registers the same children (by NHS
-    number), asks the roles' agency about them (requests the roles can answer), and answers its
-    requests with shares (ones the roles can read and acknowledge)."""
+    number), asks the roles' agency about them (requests the roles can answer), answers its
+    requests with shares (ones the roles can read and acknowledge), and refers the children to
+    it (referrals the roles can accept or decline)."""
     paths = schema.raw_schema.get("paths", {})
     enums = {k: v.get("enum", []) for k, v in schema.raw_schema["components"]["schemas"].items()}
     admin, worker = world.keys["agency_admin"], world.keys["practitioner"]
@@ -423,6 +428,20 @@ def _seed_sharing(schema: BaseSchema, world: World, label: str) -> None:
         path = "/information-requests/{request_id}/answers"
         post(theirs, path, {"share": share}, request_id=asked["id"])
     world.pools["request"] = received
+    if "/referrals" in paths:
+        # Referrals to the roles' agency: to accept, decline or acknowledge.
+        referral = {
+            "to_agency_id": a,
+            "purpose": enums["Purpose"][0],
+            "reason": "Concerns about attendance",
+            "action_expected": "Please assess",
+            "feedback_by": (date.today() + timedelta(days=14)).isoformat(),
+        }
+        world.pools["referral"] = [
+            post(theirs, "/referrals", {**referral, "subject_person_ids": [child]})["id"]
+            for child in children
+            for _ in range(5)  # accepting one (which comes first) leaves it no one to decline
+        ]
 
 
 def _chance(rng: random.Random, percent: int) -> bool:
@@ -497,14 +516,15 @@ def point_at_world(case: Case[Any], data: st.DataObject, world: World) -> None:
                     body[name] = "Schemathesis reason"
                 elif shape.startswith("=") and body.get(name) is None and _chance(rng, 50):
                     body[name] = shape[1:]
-            if {"person_id", "family_id"} <= set(fields) and _chance(rng, 80):
-                # Bodies naming a person or a family: exactly one of them.
-                one = rng.choice(["person_id", "family_id"])
-                other = "family_id" if one == "person_id" else "person_id"
-                body[one], body[other] = _draw_id(rng, world, one[:-3]), None
+            for pair in EXCLUSIVE_IDS:
+                if set(pair) <= set(fields) and _chance(rng, 80):
+                    # Bodies naming a person or a family (an agency or a group): one of them.
+                    one = rng.choice(pair)
+                    other = pair[1] if one == pair[0] else pair[0]
+                    body[one], body[other] = _draw_id(rng, world, kind_of(one) or ""), None
             _exactly_one_object(body, rng, fields)
-            _point_body_at_world(body, rng, world)
-            if _chance(rng, 50):
+            _point_body_at_world(body, rng, world, case.path_parameters)
+            if _chance(rng, 80):
                 _give_reasons(body)
         case.body = body
 
@@ -513,7 +533,7 @@ def _exactly_one_object(
     body: dict[str, Any], rng: random.Random, properties: dict[str, str]
 ) -> None:
     for pair in EXCLUSIVE_OBJECTS:
-        if not set(pair) <= set(properties) or not _chance(rng, 80):
+        if not set(pair) <= set(properties) or not _chance(rng, 95):
             continue
         given = [name for name in pair if isinstance(body.get(name), dict)]
         # None given: Hypothesis tries another example (it does not count towards the budget).
@@ -522,9 +542,16 @@ def _exactly_one_object(
             body[rng.choice(pair)] = None
 
 
+# A flag that, when false, needs its reason.
+REASON_FOR = {"consent_sought": "consent_not_sought_reason", "subject_told": "not_told_reason"}
+
+
 def _give_reasons(value: Any) -> None:
     """Fills in the optional `*_reason` texts, at any depth ("say why you did not tell")."""
     if isinstance(value, dict):
+        for flag, reason in REASON_FOR.items():
+            if value.get(flag) is False and not value.get(reason):
+                value[reason] = "Schemathesis reason"
         for name, item in value.items():
             if name.endswith("_reason") and item is None:
                 value[name] = "Schemathesis reason"
@@ -557,7 +584,9 @@ def _point_path_at_world(
                 params[member] = rng.choice(others)
 
 
-def _point_body_at_world(body: dict[str, Any], rng: random.Random, world: World) -> None:
+def _point_body_at_world(
+    body: dict[str, Any], rng: random.Random, world: World, params: dict[str, Any]
+) -> None:
     for name, value in list(body.items()):
         kind = kind_of(name)
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
@@ -582,15 +611,23 @@ def _point_body_at_world(body: dict[str, Any], rng: random.Random, world: World)
             ids = rng.sample(pool, len(pool))
             wanted = len(value) or rng.randint(1, 2)
             body[name] = list(ids[:wanted])
-    if "given_by" in body and _chance(rng, 50):
-        # Entitled to consent for every seeded child (but competent ones: for themselves).
-        body["given_by"] = [world.parent, *body.get("subjects", [])[:4]]
+    for name in ENTITLED_FIELDS:
+        if name in body and _chance(rng, 50):
+            # The parent of every seeded child; and the children, who speak for themselves
+            # when competent.
+            children = [*body.get("subjects", []), params.get("person_id")]
+            body[name] = list(dict.fromkeys([world.parent, *filter(None, children)]))[:5]
     # Random strings are (rightly) refused by the NHS number check digit, dates by their rules.
+    past, future = "2025-10-01", (date.today() + timedelta(days=14)).isoformat()
     for name, good in (
         ("nhs_number", None),
         ("expires_at", None),
-        ("assessed_on", "2025-10-01"),
-        ("occurred_on", "2025-10-01"),
+        ("assessed_on", past),
+        ("occurred_on", past),
+        ("agreed_on", past),
+        ("due_by", future),
+        ("feedback_by", future),
+        ("meeting_on", future),
         ("given_at", None),
         ("date_of_birth", "2016-04-01"),
     ):
