@@ -173,6 +173,15 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and "parsing the body" in str(exc.detail):
+        return problem(
+            request,
+            422,
+            "invalid",
+            "Invalid request",
+            "The request body is not valid JSON.",
+            errors=[{"field": "body:/", "detail": "not valid JSON (UTF-8)"}],
+        )
     slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
     detail = exc.detail if isinstance(exc.detail, str) else "Request refused."
     return problem(

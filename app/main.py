@@ -22,6 +22,8 @@ from app.ratelimit import make_rate_limiter
 from app.routers import (
     agencies,
     audit,
+    caf,
+    child_status,
     clients,
     consents,
     decisions,
@@ -103,6 +105,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         requests,
         referrals,
         involvements,
+        caf,
+        child_status,
         disclosures,
         audit,
     ):

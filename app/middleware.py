@@ -84,7 +84,11 @@ class BodySizeLimitMiddleware:
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
-        await self.app(scope, _replay_body(b"".join(chunks), receive), send)
+        body = b"".join(chunks)
+        if b"\x00" in body or b"\\u0000" in body or b"%00" in scope.get("query_string", b""):
+            await _refuse_nul(scope, send)
+            return
+        await self.app(scope, _replay_body(body, receive), send)
 
 
 def _replay_body(body: bytes, receive: Receive) -> Receive:
@@ -108,19 +112,43 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+async def _refuse_nul(scope: Scope, send: Send) -> None:
+    await _send_problem(
+        scope,
+        send,
+        422,
+        "invalid",
+        "Invalid request",
+        "NUL characters (U+0000) are not accepted in a request.",
+    )
+
+
 async def _too_large(scope: Scope, send: Send, max_bytes: int) -> None:
+    await _send_problem(
+        scope,
+        send,
+        413,
+        "payload-too-large",
+        "Payload too large",
+        f"The request body is larger than {max_bytes} bytes.",
+    )
+
+
+async def _send_problem(
+    scope: Scope, send: Send, status: int, slug: str, title: str, detail: str
+) -> None:
     body: dict[str, Any] = {
-        "type": "https://confer.example/problems/payload-too-large",
-        "title": "Payload too large",
-        "status": 413,
-        "detail": f"The request body is larger than {max_bytes} bytes.",
+        "type": f"https://confer.example/problems/{slug}",
+        "title": title,
+        "status": status,
+        "detail": detail,
         "instance": scope.get("path", ""),
     }
     raw = json.dumps(body).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/problem+json"),
                 (b"content-length", str(len(raw)).encode()),

@@ -47,6 +47,7 @@ FIELD_KINDS = {
     "recipient_groups": "group",
     "cites": "record",
     "decided_by": "practitioner",
+    "social_worker_id": "practitioner",
 }
 # Objects of which a body takes exactly one (an answer shares or declines), and ids.
 EXCLUSIVE_OBJECTS = (("share", "decline"),)
@@ -181,8 +182,9 @@ def seed(schema: BaseSchema, label: str, token_url: str) -> World:
         body = {"name": f"{label} {name}", "kind": kind, "sector": "statutory"}
         return str(call(schema, "POST", "/agencies", key=platform, body=body)["id"])
 
-    a = agency("school", "school")
-    others = [agency("health visiting", "health_visiting"), agency("social care", "social_care")]
+    # Children's social care: the agency kind that may also record a child's status.
+    a = agency("social care", "social_care")
+    others = [agency("health visiting", "health_visiting"), agency("school", "school")]
 
     def post(by: str, path: str, body: dict[str, Any], **params: str) -> dict[str, Any]:
         return dict(

@@ -370,3 +370,82 @@ async def test_lead_professional_transfer_case_10(client):
     idx = (await client.get(f"/people/{ryan['id']}/index", headers=index_worker.headers)).json()
     assert idx["lead_professional"]["practitioner_id"] == eddie.practitioner_id
     assert idx["lead_professional"]["job_title"] == "Social worker"
+
+
+async def test_early_help_assessment_lifecycle_and_the_index(client):
+    _, s4m = await make_staffed_agency(
+        client, name="Space 4 Me", kind="other", job_title="Project worker"
+    )
+    school_admin, school = await make_staffed_agency(client, name="School")
+    ryan = await register_person(
+        client, actor=s4m, given_name="Ryan", date_of_birth="2016-02-01", nhs_number=RYAN
+    )
+    await register_person(client, actor=school, given_name="Ryan", nhs_number=RYAN)
+    r = await client.post(
+        "/early-help-assessments", headers=s4m.headers, json={"child_id": ryan["id"]}
+    )
+    assert r.status_code == 201, r.text
+    caf = r.json()
+    url = f"/early-help-assessments/{caf['id']}/transitions"
+
+    async def move(to, **extra):
+        return await client.post(
+            url, headers={**s4m.headers, "If-Match": "*"}, json={"to": to, **extra}
+        )
+
+    problem = assert_problem(await move("completed"), 409)
+    assert problem["current_state"] == "proposed"
+    for to in ("consent_sought", "consent_refused", "consent_sought", "in_progress"):
+        r = await move(to)
+        assert r.status_code == 200 and r.json()["status"] == to, r.text
+    assert_problem(await move("completed", strengths="Loves football"), 422)
+    r = await move(
+        "completed",
+        strengths="Loves football",
+        needs="Routine at home",
+        completed_with=["Sarah", "Ryan"],
+    )
+    assert r.status_code == 200 and r.json()["completed_at"]
+    # Another agency's authorised worker sees that it exists, and who holds it; not its content.
+    worker = await make_practitioner(
+        client, admin=school_admin, roles=("practitioner", "authorised_worker")
+    )
+    idx = (await client.get(f"/people/{ryan['id']}/index", headers=worker.headers)).json()
+    assert idx["early_help_assessment"]["agency_name"] == "Space 4 Me"
+    assert idx["early_help_assessment"]["status"] == "completed"
+    assert "football" not in str(idx)
+    assert_problem(
+        await client.get(f"/early-help-assessments/{caf['id']}", headers=school.headers), 404
+    )
+    assert (await move("closed")).status_code == 200
+    assert_problem(await move("in_progress"), 409)
+
+
+async def test_child_status_is_shown_with_the_social_workers_contact(client):
+    _, eddie = await make_staffed_agency(
+        client, name="Children's social care", kind="social_care", job_title="Social worker"
+    )
+    _, school = await make_staffed_agency(client, name="School")
+    _, stranger = await make_staffed_agency(client, name="Stranger", kind="housing")
+    ryan = await register_person(
+        client, actor=eddie, given_name="Ryan", date_of_birth="2016-02-01", nhs_number=RYAN
+    )
+    await register_person(client, actor=school, given_name="Ryan", nhs_number=RYAN)
+    body = {
+        "status": "child_in_need",
+        "start_date": date.today().isoformat(),
+        "social_worker_id": eddie.practitioner_id,
+    }
+    assert_problem(
+        await client.post(f"/people/{ryan['id']}/child-status", headers=school.headers, json=body),
+        403,
+    )
+    r = await client.post(f"/people/{ryan['id']}/child-status", headers=eddie.headers, json=body)
+    assert r.status_code == 201, r.text
+    seen = (await client.get(f"/people/{ryan['id']}/child-status", headers=school.headers)).json()
+    assert [s["status"] for s in seen] == ["child_in_need"]
+    assert seen[0]["social_worker"]["practitioner_id"] == eddie.practitioner_id
+    assert seen[0]["social_worker"]["job_title"] == "Social worker"
+    assert_problem(
+        await client.get(f"/people/{ryan['id']}/child-status", headers=stranger.headers), 404
+    )

@@ -32,6 +32,7 @@ class PostCase:
     ok_status: int = 201
     if_match: bool = False  # an action on a shared object: needs If-Match
     as_peer: bool = False  # answers come from the agency asked
+    actor: str | None = None  # another caller from the world, by name
     ok_status: int = 201
     if_match: bool = False  # an action on a shared object: needs If-Match
 
@@ -119,7 +120,16 @@ async def world(client):
             "feedback_by": "2099-01-01",
         },
     )
-    for created in (record, consent, decision, group, request, referral):
+    _, social = await make_staffed_agency(
+        client, name="Social care", kind="social_care", job_title="Social worker"
+    )
+    child = await register_person(
+        client, actor=social, given_name="Ryan", date_of_birth="2016-02-01"
+    )
+    caf = await client.post(
+        "/early-help-assessments", headers=worker.headers, json={"child_id": person["id"]}
+    )
+    for created in (record, consent, decision, group, request, referral, caf):
         assert created.status_code == 201, created.text
     return {
         "admin": admin,
@@ -135,6 +145,9 @@ async def world(client):
         "group": group.json(),
         "request": request.json(),
         "referral": referral.json(),
+        "social": social,
+        "child": child,
+        "caf": caf.json(),
     }
 
 
@@ -390,6 +403,28 @@ def post_cases(w: dict[str, Any]) -> list[PostCase]:
             ("agreed_on", "yesterday"),
             None,
         ),
+        PostCase("/early-help-assessments", {"child_id": pid}, "child_id", ("note", ["x"]), None),
+        PostCase(
+            f"/early-help-assessments/{w['caf']['id']}/transitions",
+            {"to": "consent_sought"},
+            "to",
+            ("note", 5),
+            ("to", "abandoned"),
+            ok_status=200,
+            if_match=True,
+        ),
+        PostCase(
+            f"/people/{w['child']['id']}/child-status",
+            {
+                "status": "child_in_need",
+                "start_date": "2026-11-01",
+                "social_worker_id": w["social"].practitioner_id,
+            },
+            "social_worker_id",
+            ("start_date", "soon"),
+            ("status", "famous"),
+            actor="social",
+        ),
     ]
 
 
@@ -404,7 +439,12 @@ def without(body: dict[str, Any], path: list[str]) -> dict[str, Any]:
 def headers_for(case: PostCase, w: dict[str, Any]) -> dict[str, str]:
     if case.as_platform:
         return ADMIN
-    headers = (w["admin"] if case.as_admin else w["peer"] if case.as_peer else w["worker"]).headers
+    if case.actor is not None:
+        headers = w[case.actor].headers
+    else:
+        headers = (
+            w["admin"] if case.as_admin else w["peer"] if case.as_peer else w["worker"]
+        ).headers
     return {**headers, "If-Match": "*"} if case.if_match else headers
 
 

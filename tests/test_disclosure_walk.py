@@ -30,6 +30,7 @@ PERSON_SCOPED = {
     "request_id",
     "share_id",
     "referral_id",
+    "caf_id",
 }
 ALL_CATEGORIES = ["health", "mental_health", "education", "housing", "family_circumstances"]
 
@@ -161,6 +162,11 @@ async def build_world(client) -> dict[str, Any]:
         "request": request,
         "share": share,
         "referral": referral,
+        "caf": (
+            await client.post(
+                "/early-help-assessments", headers=holder.headers, json={"child_id": child["id"]}
+            )
+        ).json(),
     }
 
 
@@ -182,6 +188,7 @@ def params_for(
         "request_id": w["request"]["id"],
         "share_id": w["share"]["id"],
         "referral_id": w["referral"]["id"],
+        "caf_id": w["caf"]["id"],
     }
     url = re.sub(r"{(\w+)}", lambda m: values[m.group(1)], path)
     query: dict[str, Any] = {}

@@ -2,7 +2,13 @@
 
 from app.models.agency import Agency, AgencyService
 from app.models.audit import AuditChainLink, AuditCheckpoint, AuditEntry, AuditSeal
-from app.models.casework import LeadProfessional, Referral, ReferralSubject
+from app.models.casework import (
+    ChildStatus,
+    EarlyHelpAssessment,
+    LeadProfessional,
+    Referral,
+    ReferralSubject,
+)
 from app.models.idempotency import IdempotencyRecord
 from app.models.identity import ApiKey, MachineClient, Practitioner, UsedAssertion
 from app.models.person import (
@@ -38,10 +44,12 @@ __all__ = [
     "AuditCheckpoint",
     "AuditEntry",
     "AuditSeal",
+    "ChildStatus",
     "CompetenceAssessment",
     "ConsentStatement",
     "ConsentSubject",
     "Disclosure",
+    "EarlyHelpAssessment",
     "Family",
     "FamilyMember",
     "GroupAgendaEntry",

@@ -4,9 +4,17 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
+from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
-from app.models.base import EMAIL_PATTERN, created_at_field, enum_field, id_field, version_field
+from app.models.base import (
+    EMAIL_PATTERN,
+    created_at_field,
+    enum_field,
+    id_field,
+    valid_email,
+    version_field,
+)
 
 
 class AgencyKind(StrEnum):
@@ -45,8 +53,15 @@ class AgencyBase(SQLModel):
     sector: Sector = enum_field(Sector)
     # Sexual health, mental health, substance misuse: involvement itself is confidential.
     sensitive_service: bool = False
-    contact_email: str | None = Field(default=None, max_length=254, regex=EMAIL_PATTERN)
+    contact_email: str | None = Field(
+        default=None, max_length=254, schema_extra={"pattern": EMAIL_PATTERN}
+    )
     contact_phone: str | None = Field(default=None, max_length=40)
+
+    @field_validator("contact_email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        return valid_email(value)
 
 
 class AgencyCreate(AgencyBase):
@@ -55,8 +70,15 @@ class AgencyCreate(AgencyBase):
 
 class AgencyUpdate(SQLModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    contact_email: str | None = Field(default=None, max_length=254, regex=EMAIL_PATTERN)
+    contact_email: str | None = Field(
+        default=None, max_length=254, schema_extra={"pattern": EMAIL_PATTERN}
+    )
     contact_phone: str | None = Field(default=None, max_length=40)
+
+    @field_validator("contact_email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        return valid_email(value)
 
 
 class Agency(AgencyBase, table=True):

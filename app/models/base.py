@@ -1,17 +1,35 @@
 """Shared column helpers for the SQLModel tables."""
 
+import re
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 import sqlalchemy as sa
+from pydantic import AfterValidator, AwareDatetime
 from sqlmodel import Field
 
 from app.db import UTCDateTime, utcnow
 from app.ids import new_id
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+def _bounded(value: datetime) -> datetime:
+    if not 1900 <= value.year <= 9998:
+        raise ValueError("the date is out of range")
+    return value
+
+
+def valid_email(value: str | None) -> str | None:
+    if value is not None and not re.fullmatch(EMAIL_PATTERN, value):
+        raise ValueError("not an email address")
+    return value
+
+
+# A date-time a client sends: with its offset, and storable in UTC.
+RequestDatetime = Annotated[AwareDatetime, AfterValidator(_bounded)]
 
 
 def id_field() -> Any:

@@ -170,6 +170,7 @@ class IndexEntry(SQLModel):
     involvements: list[IndexInvolvement]
     lead_professional: ContactCard | None
     lead_since: datetime | None
+    early_help_assessment: "CafInIndex | None" = None
 
 
 class LeadPublic(SQLModel):
@@ -181,3 +182,119 @@ class LeadPublic(SQLModel):
     agreed_on: date
     reason: str
     started_at: datetime
+
+
+class CafStatus(StrEnum):
+    proposed = "proposed"
+    consent_sought = "consent_sought"
+    consent_refused = "consent_refused"
+    in_progress = "in_progress"
+    completed = "completed"
+    closed = "closed"
+
+
+# The early help assessment's lifecycle (DOMAIN.md): a refusal can be revisited.
+CAF_TRANSITIONS: dict[CafStatus, frozenset[CafStatus]] = {
+    CafStatus.proposed: frozenset({CafStatus.consent_sought}),
+    CafStatus.consent_sought: frozenset({CafStatus.consent_refused, CafStatus.in_progress}),
+    CafStatus.consent_refused: frozenset({CafStatus.consent_sought}),
+    CafStatus.in_progress: frozenset({CafStatus.completed}),
+    CafStatus.completed: frozenset({CafStatus.closed}),
+    CafStatus.closed: frozenset(),
+}
+
+
+class CafCreate(SQLModel):
+    child_id: uuid.UUID
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class CafTransition(SQLModel):
+    to: CafStatus
+    note: str | None = Field(default=None, max_length=2000)
+    strengths: str | None = Field(default=None, max_length=10_000)
+    needs: str | None = Field(default=None, max_length=10_000)
+    completed_with: list[str] = Field(default_factory=list, max_length=20)  # who took part
+
+
+class EarlyHelpAssessment(SQLModel, table=True):
+    """The Common Assessment Framework (now "early help assessment"), done with the family and
+    needing their consent. Its content is the holder's; the index shows only that it exists."""
+
+    __tablename__ = "early_help_assessment"
+    id: uuid.UUID = id_field()
+    child_id: uuid.UUID = Field(foreign_key="person.id", index=True)
+    holder_agency_id: uuid.UUID = Field(foreign_key="agency.id", index=True)
+    practitioner_id: uuid.UUID | None = Field(default=None, foreign_key="practitioner.id")
+    status: str = enum_field(CafStatus, default=CafStatus.proposed)
+    strengths: str | None = Field(default=None, max_length=10_000)
+    needs: str | None = Field(default=None, max_length=10_000)
+    completed_with: list[str] = json_list_field()
+    note: str | None = Field(default=None, max_length=2000)
+    completed_at: datetime | None = ts_field()
+    version: int = version_field()
+    created_at: datetime = created_at_field()
+
+
+class CafPublic(SQLModel):
+    id: uuid.UUID
+    child_id: uuid.UUID
+    holder_agency_id: uuid.UUID
+    practitioner_id: uuid.UUID | None
+    status: CafStatus
+    strengths: str | None
+    needs: str | None
+    completed_with: list[str]
+    note: str | None
+    completed_at: datetime | None
+    version: int
+    created_at: datetime
+
+
+class CafInIndex(ContactCard):
+    status: CafStatus
+
+
+class ChildStatusKind(StrEnum):
+    child_in_need = "child_in_need"
+    child_protection_plan = "child_protection_plan"
+    looked_after = "looked_after"
+
+
+class ChildStatusCreate(SQLModel):
+    status: ChildStatusKind
+    start_date: date
+    end_date: date | None = None
+    social_worker_id: uuid.UUID
+
+    @model_validator(mode="after")
+    def _dates(self) -> "ChildStatusCreate":
+        if self.end_date is not None and self.end_date < self.start_date:
+            raise ValueError("end_date is before start_date")
+        return self
+
+
+class ChildStatus(SQLModel, table=True):
+    """A child's status as social care records it (as CP-IS shows it): the status and the social
+    worker's contact go to any agency with interest; the content behind them follows the rules."""
+
+    __tablename__ = "child_status"
+    id: uuid.UUID = id_field()
+    person_id: uuid.UUID = Field(foreign_key="person.id", index=True)
+    agency_id: uuid.UUID = Field(foreign_key="agency.id")
+    status: str = enum_field(ChildStatusKind)
+    start_date: date
+    end_date: date | None = None
+    social_worker_id: uuid.UUID = Field(foreign_key="practitioner.id")
+    created_at: datetime = created_at_field()
+
+
+class ChildStatusPublic(SQLModel):
+    id: uuid.UUID
+    status: ChildStatusKind
+    start_date: date
+    end_date: date | None
+    social_worker: ContactCard
+
+
+IndexEntry.model_rebuild()

@@ -6,15 +6,17 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import AwareDatetime
+from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
 from app.models.base import (
     EMAIL_PATTERN,
+    RequestDatetime,
     created_at_field,
     id_field,
     json_list_field,
     ts_field,
+    valid_email,
     version_field,
 )
 
@@ -32,8 +34,13 @@ class PractitionerBase(SQLModel):
     name: str = Field(min_length=1, max_length=200)
     # Job title as the cases name it: health visitor, teacher, YOS worker...
     job_title: str = Field(min_length=1, max_length=120)
-    email: str | None = Field(default=None, max_length=254, regex=EMAIL_PATTERN)
+    email: str | None = Field(default=None, max_length=254, schema_extra={"pattern": EMAIL_PATTERN})
     phone: str | None = Field(default=None, max_length=40)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        return valid_email(value)
 
 
 class PractitionerCreate(PractitionerBase):
@@ -44,10 +51,15 @@ class PractitionerCreate(PractitionerBase):
 class PractitionerUpdate(SQLModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     job_title: str | None = Field(default=None, min_length=1, max_length=120)
-    email: str | None = Field(default=None, max_length=254, regex=EMAIL_PATTERN)
+    email: str | None = Field(default=None, max_length=254, schema_extra={"pattern": EMAIL_PATTERN})
     phone: str | None = Field(default=None, max_length=40)
     roles: list[AccessRole] | None = None
     active: bool | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        return valid_email(value)
 
 
 class Practitioner(PractitionerBase, table=True):
@@ -139,7 +151,7 @@ class ApiKey(SQLModel, table=True):
 
 class ApiKeyCreate(SQLModel):
     label: str = Field(min_length=1, max_length=200)
-    expires_at: AwareDatetime | None = None
+    expires_at: RequestDatetime | None = None
 
 
 class ApiKeyPublic(SQLModel):

@@ -5,10 +5,11 @@ from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-from pydantic import AwareDatetime, model_validator
+from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
 from app.models.base import (
+    RequestDatetime,
     created_at_field,
     enum_field,
     id_field,
@@ -185,14 +186,14 @@ class ConsentCreate(SQLModel):
     subjects: list[uuid.UUID] = Field(min_length=1, max_length=20)
     given_by: list[uuid.UUID] = Field(min_length=1, max_length=5)
     form: ConsentForm
-    given_at: AwareDatetime | None = None  # default: now
+    given_at: RequestDatetime | None = None  # default: now
     holders: list[uuid.UUID] = Field(default_factory=list, max_length=50)  # default: your agency
     holder_groups: list[uuid.UUID] = Field(default_factory=list, max_length=10)
     recipients: list[uuid.UUID] = Field(default_factory=list, max_length=50)
     recipient_groups: list[uuid.UUID] = Field(default_factory=list, max_length=10)
     purposes: list[Purpose] = Field(min_length=1, max_length=10)
     categories: list[Category] = Field(default_factory=list, max_length=20)
-    expires_at: AwareDatetime | None = None
+    expires_at: RequestDatetime | None = None
     show_involvement: bool = False
     article6_basis: Article6Basis = Article6Basis.public_task
     article9_condition: Article9Condition | None = Article9Condition.explicit_consent
@@ -311,7 +312,7 @@ class SharingDecisionCreate(Explained):
     reasons: str = Field(min_length=1, max_length=5000)
     decided_by: uuid.UUID | None = None  # default: the caller
     consulted: list[str] = Field(default_factory=list, max_length=20)
-    expires_at: AwareDatetime | None = None
+    expires_at: RequestDatetime | None = None
     article6_basis: Article6Basis = Article6Basis.public_task
     article9_condition: Article9Condition | None = None
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.db import utcnow
-from app.errors import Conflict, Forbidden, NotFound
+from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models.agency import Agency
 from app.models.identity import AccessRole
 from app.models.person import FamilyMember
@@ -116,10 +116,10 @@ async def update_group(
     ensure_chairs(principal, group, group.chair_agency_id)
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
     if changes.get("name", "x") is None or changes.get("chair_agency_id", 1) is None:
-        raise Forbidden("name and chair_agency_id may not be removed.")
+        raise Invalid("name and chair_agency_id may not be null.", field="body")
     if "purposes" in changes:
         if not changes["purposes"]:
-            raise Forbidden("A group needs at least one purpose.")
+            raise Invalid("A group needs at least one purpose.", field="body:/purposes")
         changes["purposes"] = [p.value if hasattr(p, "value") else p for p in changes["purposes"]]
     for key in ("chair_agency_id", "deputy_agency_id"):
         if changes.get(key) is not None:

@@ -9,7 +9,10 @@ from app.db import utcnow
 from app.errors import Forbidden, Invalid, NotFound
 from app.models.agency import Agency, AgencyService
 from app.models.casework import (
+    CafInIndex,
+    CafStatus,
     ContactCard,
+    EarlyHelpAssessment,
     IndexEntry,
     IndexInvolvement,
     InvolvementDeclare,
@@ -26,7 +29,7 @@ from app.services.people import agency_of, own_profile
 from app.services.sharing import consent_facts, has_interest, memberships_now, person_facts
 
 
-async def _require_interest(
+async def require_interest(
     session: AsyncSession, principal: Principal, person_id: uuid.UUID, action: str
 ) -> None:
     now = utcnow()
@@ -77,7 +80,7 @@ async def declare(
     return involvement
 
 
-def _card(agency: Agency, practitioner: Practitioner | None) -> ContactCard:
+def card(agency: Agency, practitioner: Practitioner | None) -> ContactCard:
     return ContactCard(
         agency_id=agency.id,
         agency_name=agency.name,
@@ -94,7 +97,7 @@ async def index_entry(
 ) -> IndexEntry:
     """Who works with a child: contact details only. Authorised workers of an agency with interest;
     every look-up audited; a sensitive service only if the person agreed it may be shown."""
-    await _require_interest(session, principal, person_id, "index.lookup")
+    await require_interest(session, principal, person_id, "index.lookup")
     if not principal.has(AccessRole.authorised_worker):
         raise Forbidden("Only an authorised worker may look up the involvement index.")
     now = utcnow()
@@ -121,7 +124,7 @@ async def index_entry(
         .order_by(col(Involvement.started_at))
     )
     involvements = [
-        IndexInvolvement(**_card(a, p).model_dump(), since=i.started_at, source=i.source)
+        IndexInvolvement(**card(a, p).model_dump(), since=i.started_at, source=i.source)
         for i, a, p in rows
         if shown(a)
     ]
@@ -138,7 +141,25 @@ async def index_entry(
     ).first()
     lead_card, lead_since = None, None
     if lead is not None and shown(lead[1]):
-        lead_card, lead_since = _card(lead[1], lead[2]), lead[0].started_at
+        lead_card, lead_since = card(lead[1], lead[2]), lead[0].started_at
+    caf_row = (
+        await session.execute(
+            select(EarlyHelpAssessment, Agency, Practitioner)
+            .join(Agency, col(Agency.id) == EarlyHelpAssessment.holder_agency_id)
+            .outerjoin(Practitioner, col(Practitioner.id) == EarlyHelpAssessment.practitioner_id)
+            .where(
+                EarlyHelpAssessment.child_id == person_id,
+                EarlyHelpAssessment.status != CafStatus.closed.value,
+            )
+            .order_by(col(EarlyHelpAssessment.created_at).desc())
+            .limit(1)
+        )
+    ).first()
+    caf = None
+    if caf_row is not None and shown(caf_row[1]):
+        caf = CafInIndex(
+            **card(caf_row[1], caf_row[2]).model_dump(), status=CafStatus(caf_row[0].status)
+        )
     await audit.append(
         session,
         principal,
@@ -153,6 +174,7 @@ async def index_entry(
         involvements=involvements,
         lead_professional=lead_card,
         lead_since=lead_since,
+        early_help_assessment=caf,
     )
 
 
@@ -160,7 +182,7 @@ async def assign_lead(
     session: AsyncSession, principal: Principal, person_id: uuid.UUID, data: LeadAssign
 ) -> LeadProfessional:
     """One active lead per child, with the family's agreement; the new one ends the old."""
-    await _require_interest(session, principal, person_id, "lead.assign")
+    await require_interest(session, principal, person_id, "lead.assign")
     now = utcnow()
     practitioner = await session.get(Practitioner, data.practitioner_id)
     if practitioner is None or not practitioner.active:
