@@ -1,0 +1,1 @@
+"""Confer benchmark: `python -m bench --quick` (see bench/RESULTS.md)."""

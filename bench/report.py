@@ -1,0 +1,172 @@
+"""bench/RESULTS.md from the results-*.json files the runs wrote (`python -m bench.report`)."""
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+OPS = [
+    ("bare", "bare read (baseline)"),
+    ("logged", "bare logged read (baseline)"),
+    ("summary", "GET /people/{id}/summary"),
+    ("chronology", "GET /people/{id}/chronology"),
+    ("disclosures", "GET /disclosures (DPO)"),
+    ("consent", "POST /consents (Idempotency-Key)"),
+]
+
+
+def _mark(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def section(r: dict[str, Any]) -> list[str]:
+    ops = r["ops"]
+    bare, logged = ops["bare"], ops["logged"]
+    mach = r["machine"]
+    lines = [
+        f"### {r['db']}, scale {r['scale']} ({'quick' if 'quick' in r['command'] else 'full'})",
+        "",
+        f"- command: `{r['command']}`",
+        f"- date: {r['date']}",
+        f"- machine: {mach['nproc']} cores ({mach['cpu']}), {mach['memory_mb']} MB memory, "
+        f"Python {mach['python']}, Linux {mach['kernel']}; load generator and servers share it",
+        f"- load: wrk, 2 threads, {r['connections']} connections, {r['duration_s']} s per "
+        f"operation; uvicorn with {r['workers']} workers for both the app and the baseline app",
+    ]
+    if r.get("pg_settings"):
+        lines.append(f"- PostgreSQL 15: {r['pg_settings']}")
+    ds = r["dataset"]
+    rows = ds["rows"]
+    lines.append(
+        f"- dataset: built in {ds['build_seconds']:.0f} s; {sum(rows.values()):,} rows: "
+        + ", ".join(f"{k} {v:,}" for k, v in rows.items())
+        + f"; {ds['avg_agencies_per_child']:.2f} registering agencies per child"
+    )
+    sh = r.get("summary_shape")
+    if sh:
+        lines.append(
+            f"- a summary (sample of {sh['sampled']}): {sh['own']:.1f} own records, "
+            f"{sh['shared']:.1f} shared by other agencies, {sh['withheld']:.1f} withheld"
+        )
+    lines += [
+        "",
+        "| operation | req/s | p50 ms | p90 ms | p99 ms | errors | x bare req/s | x logged req/s "
+        "| p99 / logged p99 | peak RSS per worker MB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for key, label in OPS:
+        o = ops.get(key)
+        if not o:
+            continue
+        lines.append(
+            f"| {label} | {o['rps']:.0f} | {o['p50_ms']:.1f} | {o['p90_ms']:.1f} | "
+            f"{o['p99_ms']:.1f} | {o['errors']} | {o['rps'] / bare['rps']:.2f} | "
+            f"{o['rps'] / logged['rps']:.2f} | {o['p99_ms'] / logged['p99_ms']:.2f} | "
+            f"{o['peak_rss_mb']:.0f} |"
+        )
+    lines.append("")
+    for key in ("summary", "chronology"):
+        c = ops[key].get("disclosure_check")
+        if c:
+            lines.append(
+                f"- disclosure log after {key}: {c['responses_2xx_recorded']} 2xx responses "
+                f"received, {c['responses_with_shared_records']} carried other agencies' records; "
+                f"{c['shared_without_rows']} of those lack disclosure rows; "
+                f"{c['rows_without_received_response']} requests have rows but no received "
+                f"response (cut off at the end) -> {'OK' if c['ok'] else 'FAILED'}"
+            )
+    a = r["audit"]
+    sel, ver = a["select"], a["verify"]
+    lines.append(
+        f"- audit verify: {ver['entries']:,} entries in {ver['seconds']:.1f} s, ok={ver['ok']}, "
+        f"awaiting seal {ver.get('awaiting_seal')}, peak RSS {ver['peak_rss_mb']:.0f} MB; "
+        f"streamed SELECT of the same rows: {sel['seconds']:.1f} s, peak RSS "
+        f"{sel['peak_rss_mb']:.0f} MB -> verify at {sel['seconds'] / ver['seconds']:.2f}x the "
+        "SELECT's speed"
+    )
+    p = r["policy"]
+    lines.append(
+        f"- policy: {p['decisions_per_s']:,.0f} decisions/s on one core ({p['cases']} realistic "
+        f"cases, {p['permit_share']:.0%} permitted, {p['avg_consents_per_child']:.1f} consents "
+        "in the facts per case)"
+    )
+    lines += ["", "Targets:", ""]
+    s, w = ops["summary"], ops["consent"]
+    targets = [
+        (
+            "summary >= 0.8x bare logged read req/s",
+            s["rps"] / logged["rps"] >= 0.8,
+            f"{s['rps'] / logged['rps']:.2f}x",
+        ),
+        (
+            "summary p99 <= 3x bare logged read p99",
+            s["p99_ms"] <= 3 * logged["p99_ms"],
+            f"{s['p99_ms'] / logged['p99_ms']:.2f}x",
+        ),
+        (
+            "writes (POST /consents) >= 0.8x bare logged read",
+            w["rps"] / logged["rps"] >= 0.8,
+            f"{w['rps'] / logged['rps']:.2f}x",
+        ),
+        (
+            "policy >= 100,000 decisions/s",
+            p["decisions_per_s"] >= 100_000,
+            f"{p['decisions_per_s']:,.0f}/s",
+        ),
+        (
+            "audit verify >= 0.5x a streamed SELECT",
+            sel["seconds"] / ver["seconds"] >= 0.5,
+            f"{sel['seconds'] / ver['seconds']:.2f}x",
+        ),
+        (
+            "server memory < 500 MB per worker",
+            max(o["peak_rss_mb"] for o in ops.values()) < 500,
+            f"{max(o['peak_rss_mb'] for o in ops.values()):.0f} MB",
+        ),
+    ]
+    g = r.get("growth")
+    if g:
+        targets.append(
+            (
+                f"summary p50 at scale {g['scale']} within +20% of scale {r['scale']}",
+                g["p50_growth"] < 0.2,
+                f"{g['summary']['p50_ms']:.1f} ms vs {s['p50_ms']:.1f} ms "
+                f"({g['p50_growth']:+.0%}); "
+                f"{g['summary']['rps']:.0f} req/s; dataset built in {g['build_seconds']:.0f} s",
+            )
+        )
+    for label, ok, value in targets:
+        lines.append(f"- {label}: {value} — {_mark(ok)}")
+    if r.get("profile_summary"):
+        lines += [
+            "",
+            "py-spy, one worker during the summary run (inclusive share of samples):",
+            "",
+            "```",
+            *r["profile_summary"][:30],
+            "```",
+        ]
+    return [*lines, ""]
+
+
+def write_report(path: Path) -> None:
+    head = (BENCH / "RESULTS.head.md").read_text() if (BENCH / "RESULTS.head.md").exists() else ""
+    body = [head] if head else ["# Benchmark results", ""]
+    for name in (
+        "results-postgres-full.json",
+        "results-postgres-quick.json",
+        "results-sqlite-full.json",
+        "results-sqlite-quick.json",
+    ):
+        f = BENCH / name
+        if f.exists():
+            body += section(json.loads(f.read_text()))
+    tail = BENCH / "RESULTS.tail.md"
+    if tail.exists():
+        body.append(tail.read_text())
+    path.write_text("\n".join(body))
+
+
+if __name__ == "__main__":
+    write_report(Path(sys.argv[1]) if len(sys.argv) > 1 else BENCH / "RESULTS.md")
