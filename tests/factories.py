@@ -185,3 +185,20 @@ def summaries(view: dict[str, Any]) -> set[str]:
 
 def withheld(view: dict[str, Any]) -> dict[str, int]:
     return {w["reason"]: w["count"] for w in view["withheld"]}
+
+
+async def relate(
+    client: httpx.AsyncClient, actor: Actor, parent: str, child: str, pr: bool = True
+) -> None:
+    """Record that `parent` is a parent of `child` (with parental responsibility by default)."""
+    r = await client.post(
+        "/relationships",
+        headers=actor.headers,
+        json={
+            "person_id": parent,
+            "related_person_id": child,
+            "kind": "parent",
+            "parental_responsibility": pr,
+        },
+    )
+    assert r.status_code == 201, r.text

@@ -11,6 +11,7 @@ from tests.factories import (
     give_consent,
     make_staffed_agency,
     register_person,
+    relate,
     summaries,
     summary_of,
     withheld,
@@ -27,20 +28,6 @@ def nhs(prefix: str) -> str:
         if check != 10:
             return digits + str(check)
     raise AssertionError(prefix)
-
-
-async def rel(client, actor, parent, child):
-    r = await client.post(
-        "/relationships",
-        headers=actor.headers,
-        json={
-            "person_id": parent,
-            "related_person_id": child,
-            "kind": "parent",
-            "parental_responsibility": True,
-        },
-    )
-    assert r.status_code == 201, r.text
 
 
 async def test_f3_another_agency_cannot_record_consent_for_a_sensitive_service(client):
@@ -95,7 +82,7 @@ async def test_f4_no_agency_can_make_an_adult_a_child_with_a_parent(client):
     fake = await register_person(
         client, actor=police, given_name="Fake", date_of_birth="1970-01-01"
     )
-    await rel(client, police, fake["id"], pv["id"])
+    await relate(client, police, fake["id"], pv["id"])
     await give_consent(
         client,
         actor=police,
@@ -121,7 +108,7 @@ async def test_f4b_another_agencys_assessment_cannot_silence_a_competent_child(c
         client, actor=hospital, nhs_number=n_c, date_of_birth="2012-01-01"
     )
     mum = await register_person(client, actor=hospital, nhs_number=n_m, date_of_birth="1980-01-01")
-    await rel(client, hospital, mum["id"], child["id"])
+    await relate(client, hospital, mum["id"], child["id"])
     r = await client.post(
         f"/people/{child['id']}/competence",
         headers=hospital.headers,
@@ -137,7 +124,7 @@ async def test_f4b_another_agencys_assessment_cannot_silence_a_competent_child(c
     )
     c = await register_person(client, actor=school, nhs_number=n_c, date_of_birth="2012-01-01")
     m = await register_person(client, actor=school, nhs_number=n_m, date_of_birth="1980-01-01")
-    await rel(client, school, m["id"], c["id"])
+    await relate(client, school, m["id"], c["id"])
     r = await client.post(
         f"/people/{c['id']}/competence",
         headers=school.headers,
@@ -165,7 +152,7 @@ async def test_f2_recording_a_consent_reveals_nothing_another_agency_recorded(cl
     n_child, n_dad = nhs("51234567"), nhs("61234567")
     c_sc = await register_person(client, actor=sc, nhs_number=n_child, date_of_birth="2012-01-01")
     d_sc = await register_person(client, actor=sc, nhs_number=n_dad, date_of_birth="1980-01-01")
-    await rel(client, sc, d_sc["id"], c_sc["id"])
+    await relate(client, sc, d_sc["id"], c_sc["id"])
     c = await register_person(client, actor=school, nhs_number=n_child, date_of_birth="2012-01-01")
     d = await register_person(client, actor=school, nhs_number=n_dad, date_of_birth="1980-01-01")
     body = {
@@ -311,7 +298,7 @@ async def test_f11_f12_no_interest_is_404_for_chronology_and_paged_records(clien
     dad_sc = await register_person(
         client, actor=sc, date_of_birth="1980-01-01", nhs_number=nhs("73345678")
     )
-    await rel(client, sc, dad_sc["id"], child["id"])
+    await relate(client, sc, dad_sc["id"], child["id"])
     dad = await register_person(
         client, actor=police, date_of_birth="1980-01-01", nhs_number=nhs("73345678")
     )

@@ -15,6 +15,7 @@ from tests.factories import (
     make_practitioner,
     make_staffed_agency,
     register_person,
+    relate,
     summaries,
     summary_of,
     withheld,
@@ -31,20 +32,6 @@ NHS = {
     "natasha": "9434765951",
     "mum7": "9434765978",
 }
-
-
-async def relate(client, actor, parent, child, pr=True):
-    r = await client.post(
-        "/relationships",
-        headers=actor.headers,
-        json={
-            "person_id": parent,
-            "related_person_id": child,
-            "kind": "parent",
-            "parental_responsibility": pr,
-        },
-    )
-    assert r.status_code == 201, r.text
 
 
 async def test_case_2_cathy_consent_per_purpose(client):
