@@ -444,6 +444,55 @@ def _seed_sharing(schema: BaseSchema, world: World, label: str) -> None:
             for child in children
             for _ in range(5)  # accepting one (which comes first) leaves it no one to decline
         ]
+    if "/involvements/{involvement_id}/end" in paths:
+        _seed_follow_ups(schema, world, label)
+
+
+def _seed_follow_ups(schema: BaseSchema, world: World, label: str) -> None:
+    """People of the roles' own, whose involvements generated calls may end, and follow-up
+    arrangements the practitioner role monitors (to accept, and to record failed contacts)."""
+    worker = world.keys["practitioner"]
+    people = [
+        call(
+            schema,
+            "POST",
+            "/people",
+            key=worker,
+            body={"given_name": f"{label} closing {i}", "reason": "Seeded to be closed"},
+        )["id"]
+        for i in range(8)
+    ]
+    involvements = [
+        call(
+            schema,
+            "GET",
+            "/people/{person_id}/involvements",
+            key=worker,
+            path_parameters={"person_id": p},
+        )[0]["id"]
+        for p in people
+    ]
+    follow_up = {
+        "reason": "Assessment complete",
+        "concerns_remain": True,
+        "follow_up": {
+            "monitor_practitioner_id": world.token_practitioner_id,
+            "review_on": (date.today() + timedelta(days=14)).isoformat(),
+            "what": "Visit and report any concern",
+        },
+    }
+    for involvement in involvements[:4]:
+        call(
+            schema,
+            "POST",
+            "/involvements/{involvement_id}/end",
+            key=worker,
+            path_parameters={"involvement_id": involvement},
+            body=follow_up,
+        )
+    alerts = call(schema, "GET", "/alerts", key=worker)
+    world.pools["follow_up"] = [a["object_id"] for a in alerts if a["object_type"] == "follow_up"]
+    world.pools["involvement"] = involvements[4:]
 
 
 def _chance(rng: random.Random, percent: int) -> bool:

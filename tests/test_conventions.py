@@ -129,7 +129,49 @@ async def world(client):
     caf = await client.post(
         "/early-help-assessments", headers=worker.headers, json={"child_id": person["id"]}
     )
-    for created in (record, consent, decision, group, request, referral, caf):
+    action = await client.post(
+        "/actions",
+        headers=worker.headers,
+        json={
+            "child_id": person["id"],
+            "plan": "joint plan",
+            "description": "x",
+            "due_on": "2099-01-01",
+        },
+    )
+    review = await client.post(
+        "/reviews",
+        headers=worker.headers,
+        json={
+            "child_id": person["id"],
+            "what": "x",
+            "due_on": "2099-01-01",
+            "responsible_practitioner_id": worker.practitioner_id,
+        },
+    )
+    [involvement] = (
+        await client.get(f"/people/{other['id']}/involvements", headers=worker.headers)
+    ).json()
+    followed = await register_person(client, actor=worker, given_name="Followed")
+    [ended] = (
+        await client.get(f"/people/{followed['id']}/involvements", headers=worker.headers)
+    ).json()
+    closing = await client.post(
+        f"/involvements/{ended['id']}/end",
+        headers=worker.headers,
+        json={
+            "reason": "Assessment done",
+            "concerns_remain": True,
+            "follow_up": {
+                "monitor_practitioner_id": worker.practitioner_id,
+                "review_on": "2099-01-01",
+                "what": "x",
+            },
+        },
+    )
+    assert closing.status_code == 200, closing.text
+    follow_up = (await client.get("/alerts", headers=worker.headers)).json()[0]["object_id"]
+    for created in (record, consent, decision, group, request, referral, caf, action, review):
         assert created.status_code == 201, created.text
     return {
         "admin": admin,
@@ -148,6 +190,10 @@ async def world(client):
         "social": social,
         "child": child,
         "caf": caf.json(),
+        "action": action.json(),
+        "review": review.json(),
+        "involvement": involvement,
+        "follow_up": follow_up,
     }
 
 
@@ -425,6 +471,64 @@ def post_cases(w: dict[str, Any]) -> list[PostCase]:
             ("status", "famous"),
             actor="social",
         ),
+        PostCase(
+            "/actions",
+            {
+                "child_id": pid,
+                "plan": "joint plan",
+                "description": "Breakfast club",
+                "due_on": "2099-01-01",
+            },
+            "description",
+            ("due_on", "soon"),
+            None,
+        ),
+        PostCase(
+            f"/actions/{w['action']['id']}/transitions",
+            {"to": "in_progress"},
+            "to",
+            ("outcome", 3),
+            ("to", "forgotten"),
+            ok_status=200,
+            if_match=True,
+        ),
+        PostCase(
+            "/reviews",
+            {
+                "child_id": pid,
+                "what": "Monitoring",
+                "due_on": "2099-01-01",
+                "responsible_practitioner_id": w["worker"].practitioner_id,
+            },
+            "what",
+            ("recurrence_days", "fortnightly"),
+            None,
+        ),
+        PostCase(
+            f"/reviews/{w['review']['id']}/outcome",
+            {"to": "missed"},
+            "to",
+            ("outcome", ["x"]),
+            ("to", "postponed"),
+            ok_status=200,
+            if_match=True,
+        ),
+        PostCase(
+            f"/involvements/{w['involvement']['id']}/end",
+            {"reason": "Moved away", "concerns_remain": False},
+            "concerns_remain",
+            ("reason", 7),
+            None,
+            ok_status=200,
+        ),
+        PostCase(
+            f"/follow-ups/{w['follow_up']}/failed-contacts",
+            {"note": "No answer"},
+            "note",
+            ("note", {"a": 1}),
+            None,
+            ok_status=200,
+        ),
     ]
 
 
@@ -608,7 +712,7 @@ async def test_pagination_loses_and_repeats_nothing(client, world):
         cursor = page["next_cursor"]
         if cursor is None:
             break
-    assert len(seen) == len(set(seen)) == 11  # 3 from the world, 7, and the late one
+    assert len(seen) == len(set(seen)) == 12  # 4 from the world, 7, and the late one
     assert pages == 4
     assert_problem(await client.get("/people", headers=h, params={"cursor": "!!!"}), 422)
     assert_problem(await client.get("/people", headers=h, params={"limit": 1000}), 422)

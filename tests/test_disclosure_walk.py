@@ -31,6 +31,9 @@ PERSON_SCOPED = {
     "share_id",
     "referral_id",
     "caf_id",
+    "action_id",
+    "review_id",
+    "follow_up_id",
 }
 ALL_CATEGORIES = ["health", "mental_health", "education", "housing", "family_circumstances"]
 
@@ -162,12 +165,58 @@ async def build_world(client) -> dict[str, Any]:
         "request": request,
         "share": share,
         "referral": referral,
+        "action": (
+            await client.post(
+                "/actions",
+                headers=holder.headers,
+                json={
+                    "child_id": child["id"],
+                    "plan": "p",
+                    "description": "d",
+                    "due_on": "2099-01-01",
+                },
+            )
+        ).json(),
+        "review": (
+            await client.post(
+                "/reviews",
+                headers=holder.headers,
+                json={
+                    "child_id": child["id"],
+                    "what": "w",
+                    "due_on": "2099-01-01",
+                    "responsible_practitioner_id": holder.practitioner_id,
+                },
+            )
+        ).json(),
+        "follow_up": await _follow_up(client, holder, mum["id"]),
         "caf": (
             await client.post(
                 "/early-help-assessments", headers=holder.headers, json={"child_id": child["id"]}
             )
         ).json(),
     }
+
+
+async def _follow_up(client, holder, person_id: str) -> str:
+    [involvement] = (
+        await client.get(f"/people/{person_id}/involvements", headers=holder.headers)
+    ).json()
+    r = await client.post(
+        f"/involvements/{involvement['id']}/end",
+        headers=holder.headers,
+        json={
+            "reason": "r",
+            "concerns_remain": True,
+            "follow_up": {
+                "monitor_practitioner_id": holder.practitioner_id,
+                "review_on": "2099-01-01",
+                "what": "w",
+            },
+        },
+    )
+    assert r.status_code == 200, r.text
+    return str((await client.get("/alerts", headers=holder.headers)).json()[0]["object_id"])
 
 
 def params_for(
@@ -189,6 +238,9 @@ def params_for(
         "share_id": w["share"]["id"],
         "referral_id": w["referral"]["id"],
         "caf_id": w["caf"]["id"],
+        "action_id": w["action"]["id"],
+        "review_id": w["review"]["id"],
+        "follow_up_id": w["follow_up"],
     }
     url = re.sub(r"{(\w+)}", lambda m: values[m.group(1)], path)
     query: dict[str, Any] = {}

@@ -21,6 +21,7 @@ from app.models.person import (
     PersonProfile,
     Relationship,
 )
+from app.models.plans import Action, FailedContact, FollowUp, Review
 from app.models.requests import InformationRequest, InformationRequestTarget, Share
 from app.models.sharing import (
     AgencyGroup,
@@ -35,6 +36,7 @@ from app.models.sharing import (
 )
 
 __all__ = [
+    "Action",
     "Address",
     "Agency",
     "AgencyGroup",
@@ -50,8 +52,10 @@ __all__ = [
     "ConsentSubject",
     "Disclosure",
     "EarlyHelpAssessment",
+    "FailedContact",
     "Family",
     "FamilyMember",
+    "FollowUp",
     "GroupAgendaEntry",
     "GroupMembership",
     "IdempotencyRecord",
@@ -68,6 +72,7 @@ __all__ = [
     "Referral",
     "ReferralSubject",
     "Relationship",
+    "Review",
     "Share",
     "SharingDecision",
     "UsedAssertion",

@@ -27,6 +27,19 @@ async def index_entry(
     return await involvements.index_entry(session, principal, person_id)
 
 
+@router.get(
+    "/involvements",
+    response_model=list[InvolvementPublic],
+    responses=READ_RESPONSES,
+    summary="Your agency's involvements with this person (to end one, or see how it began)",
+)
+async def own_involvements(
+    person_id: uuid.UUID, session: SessionDep, principal: AgencyPrincipalDep
+) -> list[InvolvementPublic]:
+    rows = await involvements.own_involvements(session, principal, person_id)
+    return [InvolvementPublic.model_validate(i) for i in rows]
+
+
 @router.post(
     "/involvements",
     status_code=201,

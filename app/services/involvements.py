@@ -80,6 +80,18 @@ async def declare(
     return involvement
 
 
+async def own_involvements(
+    session: AsyncSession, principal: Principal, person_id: uuid.UUID
+) -> list[Involvement]:
+    await own_profile(session, principal, person_id)
+    rows = await session.execute(
+        select(Involvement)
+        .where(Involvement.person_id == person_id, Involvement.agency_id == agency_of(principal))
+        .order_by(col(Involvement.started_at))
+    )
+    return list(rows.scalars())
+
+
 def card(agency: Agency, practitioner: Practitioner | None) -> ContactCard:
     return ContactCard(
         agency_id=agency.id,

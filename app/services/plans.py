@@ -1,0 +1,469 @@
+"""Actions, reviews, and ending an involvement with a real follow-up arrangement (case 8)."""
+
+import uuid
+from datetime import date, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, func, select
+
+from app.db import utcnow
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.models.identity import Practitioner
+from app.models.person import Involvement
+from app.models.plans import (
+    ACTION_TRANSITIONS,
+    Action,
+    ActionCreate,
+    ActionPublic,
+    ActionStatus,
+    ActionTransition,
+    Alert,
+    FailedContact,
+    FailedContactIn,
+    FollowUp,
+    FollowUpPublic,
+    InvolvementEnd,
+    Review,
+    ReviewCreate,
+    ReviewOutcome,
+    ReviewPublic,
+    ReviewStatus,
+)
+from app.pagination import Pagination, keyset
+from app.principal import Principal
+from app.services import audit
+from app.services.audit import RefusalAudit
+from app.services.consents import ensure_agencies
+from app.services.families import get_family
+from app.services.people import agency_of, own_profile
+from app.services.versioning import update_versioned
+
+
+async def _about(
+    session: AsyncSession,
+    principal: Principal,
+    child_id: uuid.UUID | None,
+    family_id: uuid.UUID | None,
+    action: str,
+) -> uuid.UUID | None:
+    """The child (or family) a plan item is about must be one the caller's agency knows."""
+    if child_id is not None:
+        await own_profile(session, principal, child_id, action=action)
+        return child_id
+    assert family_id is not None
+    await get_family(session, principal, family_id)
+    return None
+
+
+def action_public(a: Action) -> ActionPublic:
+    open_ = a.status in (ActionStatus.open, ActionStatus.in_progress)
+    return ActionPublic.model_validate(
+        {**a.model_dump(), "overdue": open_ and a.due_on < date.today()}
+    )
+
+
+def review_public(r: Review, next_id: uuid.UUID | None = None) -> ReviewPublic:
+    overdue = r.status == ReviewStatus.scheduled and r.due_on < date.today()
+    return ReviewPublic.model_validate(
+        {**r.model_dump(), "overdue": overdue, "next_review_id": next_id}
+    )
+
+
+async def create_action(session: AsyncSession, principal: Principal, data: ActionCreate) -> Action:
+    agency_id = agency_of(principal)
+    person = await _about(session, principal, data.child_id, data.family_id, "action.create")
+    owner_agency = data.owner_agency_id or agency_id
+    await ensure_agencies(session, [owner_agency], "body:/owner_agency_id")
+    if data.owner_practitioner_id is not None:
+        owner = await session.get(Practitioner, data.owner_practitioner_id)
+        if owner is None or owner.agency_id != owner_agency:
+            raise NotFound("practitioner", field="body:/owner_practitioner_id")
+    action = Action(
+        agency_id=agency_id,
+        child_id=data.child_id,
+        family_id=data.family_id,
+        plan=data.plan,
+        description=data.description,
+        owner_agency_id=owner_agency,
+        owner_practitioner_id=data.owner_practitioner_id,
+        due_on=data.due_on,
+    )
+    session.add(action)
+    await session.flush()
+    await audit.append(
+        session,
+        principal,
+        action="action.create",
+        object_type="action",
+        object_id=action.id,
+        subject_person_id=person,
+    )
+    return action
+
+
+async def visible_action(
+    session: AsyncSession, principal: Principal, action_id: uuid.UUID
+) -> Action:
+    action = await session.get(Action, action_id)
+    agency_id = agency_of(principal)
+    if action is None or agency_id not in (action.agency_id, action.owner_agency_id):
+        raise NotFound(
+            "action", audit_refusal=RefusalAudit(principal, "action.read", "action", action_id)
+        )
+    return action
+
+
+async def list_actions(
+    session: AsyncSession, principal: Principal, page: Pagination, child_id: uuid.UUID | None
+) -> list[Action]:
+    agency_id = agency_of(principal)
+    stmt = select(Action).where(
+        (col(Action.agency_id) == agency_id) | (col(Action.owner_agency_id) == agency_id)
+    )
+    if child_id is not None:
+        stmt = stmt.where(Action.child_id == child_id)
+    return list((await session.execute(keyset(stmt, Action.id, page, page.after_uuid()))).scalars())
+
+
+async def move_action(
+    session: AsyncSession,
+    principal: Principal,
+    action_id: uuid.UUID,
+    data: ActionTransition,
+    if_match: str | None,
+) -> Action:
+    action = await visible_action(session, principal, action_id)
+    current = ActionStatus(action.status)
+    if data.to not in ACTION_TRANSITIONS[current]:
+        raise Conflict(
+            f"An action that is {current.value} cannot become {data.to.value}.",
+            current_state=current.value,
+        )
+    changes: dict[str, object] = {"status": data.to.value}
+    if data.to == ActionStatus.done:
+        if not data.outcome:
+            raise Invalid("A done action records its outcome.", field="body:/outcome")
+        changes["outcome"] = data.outcome
+    if data.to == ActionStatus.cancelled:
+        if not data.reason:
+            raise Invalid("A cancelled action records why.", field="body:/reason")
+        changes["cancel_reason"] = data.reason
+    action = await update_versioned(session, action, changes, if_match)
+    await audit.append(
+        session,
+        principal,
+        action=f"action.{data.to.value}",
+        object_type="action",
+        object_id=action.id,
+        subject_person_id=action.child_id,
+    )
+    return action
+
+
+async def _own_practitioner(
+    session: AsyncSession, principal: Principal, practitioner_id: uuid.UUID, field: str
+) -> None:
+    p = await session.get(Practitioner, practitioner_id)
+    if p is None or p.agency_id != agency_of(principal) or not p.active:
+        raise NotFound("practitioner", field=field)
+
+
+async def create_review(session: AsyncSession, principal: Principal, data: ReviewCreate) -> Review:
+    person = await _about(session, principal, data.child_id, data.family_id, "review.create")
+    await _own_practitioner(
+        session, principal, data.responsible_practitioner_id, "body:/responsible_practitioner_id"
+    )
+    review = Review(
+        agency_id=agency_of(principal),
+        child_id=data.child_id,
+        family_id=data.family_id,
+        what=data.what,
+        due_on=data.due_on,
+        responsible_practitioner_id=data.responsible_practitioner_id,
+        recurrence_days=data.recurrence_days,
+    )
+    session.add(review)
+    await session.flush()
+    await audit.append(
+        session,
+        principal,
+        action="review.schedule",
+        object_type="review",
+        object_id=review.id,
+        subject_person_id=person,
+    )
+    return review
+
+
+async def visible_review(
+    session: AsyncSession, principal: Principal, review_id: uuid.UUID
+) -> Review:
+    review = await session.get(Review, review_id)
+    if review is None or review.agency_id != agency_of(principal):
+        raise NotFound(
+            "review", audit_refusal=RefusalAudit(principal, "review.read", "review", review_id)
+        )
+    return review
+
+
+async def list_reviews(
+    session: AsyncSession, principal: Principal, page: Pagination, overdue: bool
+) -> list[Review]:
+    stmt = select(Review).where(Review.agency_id == agency_of(principal))
+    if overdue:
+        stmt = stmt.where(
+            Review.status == ReviewStatus.scheduled.value, col(Review.due_on) < date.today()
+        )
+    return list((await session.execute(keyset(stmt, Review.id, page, page.after_uuid()))).scalars())
+
+
+async def record_review(
+    session: AsyncSession,
+    principal: Principal,
+    review_id: uuid.UUID,
+    data: ReviewOutcome,
+    if_match: str | None,
+) -> tuple[Review, Review | None]:
+    review = await visible_review(session, principal, review_id)
+    if review.status != ReviewStatus.scheduled:
+        raise Conflict(f"The review is already {review.status}.", current_state=review.status)
+    if data.to == ReviewStatus.scheduled:
+        raise Invalid("A review is recorded as done or missed.", field="body:/to")
+    if data.to == ReviewStatus.done and not data.outcome:
+        raise Invalid("A done review records its outcome.", field="body:/outcome")
+    review = await update_versioned(
+        session,
+        review,
+        {"status": data.to.value, "outcome": data.outcome, "done_at": utcnow()},
+        if_match,
+    )
+    following = None
+    if review.recurrence_days:  # fortnightly monitoring goes on until someone stops it
+        following = Review(
+            agency_id=review.agency_id,
+            child_id=review.child_id,
+            family_id=review.family_id,
+            what=review.what,
+            due_on=review.due_on + timedelta(days=review.recurrence_days),
+            responsible_practitioner_id=review.responsible_practitioner_id,
+            recurrence_days=review.recurrence_days,
+            follow_up_id=review.follow_up_id,
+        )
+        session.add(following)
+        await session.flush()
+    await audit.append(
+        session,
+        principal,
+        action=f"review.{data.to.value}",
+        object_type="review",
+        object_id=review.id,
+        subject_person_id=review.child_id,
+    )
+    return review, following
+
+
+async def end_involvement(
+    session: AsyncSession, principal: Principal, involvement_id: uuid.UUID, data: InvolvementEnd
+) -> Involvement:
+    """An involvement ends; while concerns remain, only with a follow-up arrangement (case 8)."""
+    involvement = await session.get(Involvement, involvement_id)
+    if involvement is None or involvement.agency_id != agency_of(principal):
+        raise NotFound("involvement")
+    now = utcnow()
+    if involvement.ended_at is not None:
+        raise Conflict("The involvement has already ended.", current_state="ended")
+    if data.follow_up is not None:
+        f = data.follow_up
+        monitor = await session.get(Practitioner, f.monitor_practitioner_id)
+        if monitor is None or not monitor.active:
+            raise NotFound("practitioner", field="body:/follow_up/monitor_practitioner_id")
+        if f.review_on < now.date():
+            raise Invalid("review_on is in the past.", field="body:/follow_up/review_on")
+        follow_up = FollowUp(
+            involvement_id=involvement.id,
+            person_id=involvement.person_id,
+            agency_id=involvement.agency_id,
+            ended_by=principal.practitioner_id,
+            monitor_practitioner_id=monitor.id,
+        )
+        session.add(follow_up)
+        await session.flush()
+        session.add(
+            Review(
+                agency_id=monitor.agency_id,
+                child_id=involvement.person_id,
+                what=f.what,
+                due_on=f.review_on,
+                responsible_practitioner_id=monitor.id,
+                follow_up_id=follow_up.id,
+            )
+        )
+    involvement.ended_at = now
+    involvement.end_reason = data.reason
+    involvement.version += 1
+    await session.flush()
+    await audit.append(
+        session,
+        principal,
+        action="involvement.end",
+        object_type="involvement",
+        object_id=involvement.id,
+        subject_person_id=involvement.person_id,
+        detail={"concerns_remain": data.concerns_remain},
+    )
+    return involvement
+
+
+async def visible_follow_up(
+    session: AsyncSession, principal: Principal, follow_up_id: uuid.UUID
+) -> FollowUp:
+    fu = await session.get(FollowUp, follow_up_id)
+    if fu is not None:
+        monitor = await session.get(Practitioner, fu.monitor_practitioner_id)
+        if agency_of(principal) in (fu.agency_id, monitor.agency_id if monitor else None):
+            return fu
+    raise NotFound(
+        "follow-up",
+        audit_refusal=RefusalAudit(principal, "follow_up.read", "follow_up", follow_up_id),
+    )
+
+
+async def follow_up_public(session: AsyncSession, fu: FollowUp) -> FollowUpPublic:
+    review = (
+        await session.execute(
+            select(Review)
+            .where(Review.follow_up_id == fu.id)
+            .order_by(col(Review.created_at).desc())
+            .limit(1)
+        )
+    ).scalar_one()
+    failed = (
+        await session.execute(
+            select(func.count())
+            .select_from(FailedContact)
+            .where(FailedContact.follow_up_id == fu.id)
+        )
+    ).scalar_one()
+    return FollowUpPublic.model_validate(
+        {**fu.model_dump(), "review": review_public(review), "failed_contacts": int(failed)}
+    )
+
+
+async def accept_follow_up(
+    session: AsyncSession, principal: Principal, follow_up_id: uuid.UUID, if_match: str | None
+) -> FollowUp:
+    fu = await visible_follow_up(session, principal, follow_up_id)
+    if principal.practitioner_id != fu.monitor_practitioner_id:
+        raise Forbidden("Only the named monitor accepts a follow-up arrangement.")
+    if fu.accepted_at is not None:
+        raise Conflict("Already accepted.", current_state="accepted")
+    fu = await update_versioned(session, fu, {"accepted_at": utcnow()}, if_match)
+    await audit.append(
+        session,
+        principal,
+        action="follow_up.accept",
+        object_type="follow_up",
+        object_id=fu.id,
+        subject_person_id=fu.person_id,
+    )
+    return fu
+
+
+async def record_failed_contact(
+    session: AsyncSession, principal: Principal, follow_up_id: uuid.UUID, data: FailedContactIn
+) -> FollowUp:
+    fu = await visible_follow_up(session, principal, follow_up_id)
+    session.add(
+        FailedContact(follow_up_id=fu.id, note=data.note, recorded_by=principal.practitioner_id)
+    )
+    await session.flush()
+    await audit.append(
+        session,
+        principal,
+        action="follow_up.failed_contact",
+        object_type="follow_up",
+        object_id=fu.id,
+        subject_person_id=fu.person_id,
+    )
+    return fu
+
+
+async def alerts_for(session: AsyncSession, principal: Principal) -> list[Alert]:
+    """What needs this practitioner's attention now (derived, so never stale)."""
+    me, today = principal.practitioner_id, date.today()
+    if me is None:
+        return []
+    alerts: list[Alert] = []
+    rows = await session.execute(
+        select(FollowUp, Review)
+        .join(Review, col(Review.follow_up_id) == FollowUp.id)
+        .where(
+            FollowUp.ended_by == me,
+            Review.status == ReviewStatus.scheduled.value,
+            col(Review.due_on) < today,
+        )
+    )
+    for fu, review in rows:
+        alerts.append(
+            Alert(
+                kind="follow_up_review_overdue",
+                object_type="follow_up",
+                object_id=fu.id,
+                person_id=fu.person_id,
+                text=f"The follow-up review due {review.due_on} is overdue.",
+                since=review.due_on,
+            )
+        )
+    pending = await session.execute(
+        select(FollowUp).where(
+            FollowUp.monitor_practitioner_id == me, col(FollowUp.accepted_at).is_(None)
+        )
+    )
+    for fu in pending.scalars():
+        alerts.append(
+            Alert(
+                kind="follow_up_awaiting_acceptance",
+                object_type="follow_up",
+                object_id=fu.id,
+                person_id=fu.person_id,
+                text="You are named to monitor this child: accept it.",
+                since=fu.created_at.date(),
+            )
+        )
+    due = await session.execute(
+        select(Review).where(
+            Review.responsible_practitioner_id == me,
+            Review.status == ReviewStatus.scheduled.value,
+            col(Review.due_on) < today,
+        )
+    )
+    for review in due.scalars():
+        alerts.append(
+            Alert(
+                kind="review_overdue",
+                object_type="review",
+                object_id=review.id,
+                person_id=review.child_id,
+                text=f"Review due {review.due_on}: {review.what}",
+                since=review.due_on,
+            )
+        )
+    late = await session.execute(
+        select(Action).where(
+            Action.owner_practitioner_id == me,
+            col(Action.status).in_([ActionStatus.open.value, ActionStatus.in_progress.value]),
+            col(Action.due_on) < today,
+        )
+    )
+    for action in late.scalars():
+        alerts.append(
+            Alert(
+                kind="action_overdue",
+                object_type="action",
+                object_id=action.id,
+                person_id=action.child_id,
+                text=f"Action due {action.due_on}: {action.description}",
+                since=action.due_on,
+            )
+        )
+    return alerts

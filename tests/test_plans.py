@@ -1,0 +1,175 @@
+"""Actions, reviews, and case 8's regression: no closing while concerns remain without a real
+follow-up arrangement."""
+
+import uuid
+from datetime import date, timedelta
+
+from sqlalchemy import update
+
+from app.models.plans import Review
+from tests.factories import make_practitioner, make_staffed_agency, register_person
+from tests.test_auth import assert_problem
+
+TODAY = date.today()
+
+
+async def test_actions_lifecycle_with_owner_and_overdue(client):
+    _, teacher = await make_staffed_agency(client, name="School")
+    _, hv = await make_staffed_agency(client, name="Health visiting", kind="health_visiting")
+    jack = await register_person(client, actor=teacher, given_name="Jack")
+    body = {
+        "child_id": jack["id"],
+        "plan": "joint plan",
+        "description": "Breakfast club place",
+        "owner_agency_id": hv.agency_id,
+        "owner_practitioner_id": hv.practitioner_id,
+        "due_on": (TODAY + timedelta(days=7)).isoformat(),
+    }
+    r = await client.post("/actions", headers=teacher.headers, json=body)
+    assert r.status_code == 201, r.text
+    action = r.json()
+    assert action["status"] == "open" and not action["overdue"]
+    # The owner sees it too; others do not.
+    assert [
+        a["id"] for a in (await client.get("/actions", headers=hv.headers)).json()["items"]
+    ] == [action["id"]]
+    _, stranger = await make_staffed_agency(client, name="Stranger", kind="police")
+    assert_problem(await client.get(f"/actions/{action['id']}", headers=stranger.headers), 404)
+    url = f"/actions/{action['id']}/transitions"
+    h = {**hv.headers, "If-Match": "*"}
+    assert_problem(await client.post(url, headers=h, json={"to": "done"}), 422)  # outcome required
+    assert (await client.post(url, headers=h, json={"to": "in_progress"})).status_code == 200
+    r = await client.post(url, headers=h, json={"to": "done", "outcome": "Jack attends daily"})
+    assert r.status_code == 200 and r.json()["outcome"] == "Jack attends daily"
+    problem = assert_problem(
+        await client.post(url, headers=h, json={"to": "cancelled", "reason": "x"}), 409
+    )
+    assert problem["current_state"] == "done"
+
+
+async def test_fortnightly_review_recurs_and_overdue_is_listed(client, session):
+    _, hv = await make_staffed_agency(client, name="Health visiting", kind="health_visiting")
+    lisa = await register_person(client, actor=hv, given_name="Lisa", date_of_birth="1994-01-01")
+    r = await client.post(
+        "/reviews",
+        headers=hv.headers,
+        json={
+            "child_id": lisa["id"],
+            "what": "Fortnightly monitoring with the school",
+            "due_on": TODAY.isoformat(),
+            "responsible_practitioner_id": hv.practitioner_id,
+            "recurrence_days": 14,
+        },
+    )
+    assert r.status_code == 201, r.text
+    review = r.json()
+    await session.execute(
+        update(Review)
+        .where(Review.id == uuid.UUID(review["id"]))
+        .values(due_on=TODAY - timedelta(days=1))
+    )
+    await session.commit()
+    overdue = (await client.get("/reviews", headers=hv.headers, params={"overdue": True})).json()[
+        "items"
+    ]
+    assert [x["id"] for x in overdue] == [review["id"]] and overdue[0]["overdue"]
+    alerts = (await client.get("/alerts", headers=hv.headers)).json()
+    assert [a["kind"] for a in alerts] == ["review_overdue"]
+    r = await client.post(
+        f"/reviews/{review['id']}/outcome",
+        headers={**hv.headers, "If-Match": "*"},
+        json={"to": "done", "outcome": "Jack better fed; mother engaging"},
+    )
+    assert r.status_code == 200
+    nxt = r.json()["next_review_id"]
+    assert (
+        nxt
+        and (await client.get(f"/reviews/{nxt}", headers=hv.headers)).json()["due_on"]
+        == (TODAY + timedelta(days=13)).isoformat()
+    )
+    assert (await client.get("/alerts", headers=hv.headers)).json() == []
+
+
+async def test_case_8_no_closing_without_a_follow_up_that_someone_owns(client, session):
+    sc_admin, sw = await make_staffed_agency(
+        client, name="Children's social care", kind="social_care", job_title="Social worker"
+    )
+    _, midwife = await make_staffed_agency(
+        client, name="Community midwifery", kind="midwifery", job_title="Community midwife"
+    )
+    baby = await register_person(
+        client,
+        actor=sw,
+        given_name=None,
+        family_name=None,
+        date_of_birth=None,
+        kind="unborn",
+        expected_date=(TODAY + timedelta(days=60)).isoformat(),
+        nhs_number=None,
+    )
+    [involvement] = (
+        await client.get(f"/people/{baby['id']}/involvements", headers=sw.headers)
+    ).json()
+    url = f"/involvements/{involvement['id']}/end"
+    # Concerns remain: the social worker cannot simply close the case.
+    problem = assert_problem(
+        await client.post(
+            url,
+            headers=sw.headers,
+            json={"reason": "Initial assessment: no further action", "concerns_remain": True},
+        ),
+        422,
+    )
+    assert "follow-up" in problem["errors"][0]["detail"]
+    # A real arrangement: the midwife is named to monitor, with a dated review.
+    r = await client.post(
+        url,
+        headers=sw.headers,
+        json={
+            "reason": "Initial assessment complete",
+            "concerns_remain": True,
+            "follow_up": {
+                "monitor_practitioner_id": midwife.practitioner_id,
+                "review_on": (TODAY + timedelta(days=14)).isoformat(),
+                "what": "Visit Maggie and the baby; tell social care of any concern",
+            },
+        },
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["ended_at"]
+    # The midwife is asked to accept it; only she can.
+    alerts = (await client.get("/alerts", headers=midwife.headers)).json()
+    assert [a["kind"] for a in alerts] == ["follow_up_awaiting_acceptance"]
+    fu_id = alerts[0]["object_id"]
+    colleague = await make_practitioner(client, admin=sc_admin, name="Team manager")
+    assert_problem(
+        await client.post(
+            f"/follow-ups/{fu_id}/acceptance", headers={**colleague.headers, "If-Match": "*"}
+        ),
+        403,
+    )
+    r = await client.post(
+        f"/follow-ups/{fu_id}/acceptance", headers={**midwife.headers, "If-Match": "*"}
+    )
+    assert r.status_code == 200 and r.json()["accepted_at"]
+    r = await client.post(
+        f"/follow-ups/{fu_id}/failed-contacts",
+        headers=midwife.headers,
+        json={"note": "No answer at Mark's address"},
+    )
+    assert r.json()["failed_contacts"] == 1
+    review_id = r.json()["review"]["id"]
+    # The review goes overdue: whoever ended the involvement is alerted.
+    await session.execute(
+        update(Review)
+        .where(Review.id == uuid.UUID(review_id))
+        .values(due_on=TODAY - timedelta(days=2))
+    )
+    await session.commit()
+    alerts = (await client.get("/alerts", headers=sw.headers)).json()
+    assert [a["kind"] for a in alerts] == ["follow_up_review_overdue"]
+    # Ending twice is a conflict naming the state.
+    again = await client.post(
+        url, headers=sw.headers, json={"reason": "x", "concerns_remain": False}
+    )
+    assert assert_problem(again, 409)["current_state"] == "ended"
