@@ -25,6 +25,7 @@ from app.routers import (
     caf,
     child_status,
     clients,
+    conferences,
     consents,
     decisions,
     disclosures,
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         child_status,
         plans,
         follow_ups,
+        conferences,
         disclosures,
         audit,
     ):

@@ -171,7 +171,31 @@ async def world(client):
     )
     assert closing.status_code == 200, closing.text
     follow_up = (await client.get("/alerts", headers=worker.headers)).json()[0]["object_id"]
-    for created in (record, consent, decision, group, request, referral, caf, action, review):
+    conference = await client.post(
+        "/conferences",
+        headers=worker.headers,
+        json={
+            "kind": "team_around_the_family",
+            "title": "TAF",
+            "held_on": "2026-11-01",
+            "purpose": "family_support",
+            "chair_practitioner_id": worker.practitioner_id,
+            "attending_agency_ids": [peer.agency_id],
+            "subject_person_ids": [person["id"]],
+        },
+    )
+    for created in (
+        record,
+        consent,
+        decision,
+        group,
+        request,
+        referral,
+        caf,
+        action,
+        review,
+        conference,
+    ):
         assert created.status_code == 201, created.text
     return {
         "admin": admin,
@@ -194,6 +218,7 @@ async def world(client):
         "review": review.json(),
         "involvement": involvement,
         "follow_up": follow_up,
+        "conference": conference.json(),
     }
 
 
@@ -527,6 +552,29 @@ def post_cases(w: dict[str, Any]) -> list[PostCase]:
             "note",
             ("note", {"a": 1}),
             None,
+            ok_status=200,
+        ),
+        PostCase(
+            "/conferences",
+            {
+                "kind": "child_in_need_review",
+                "title": "CIN review",
+                "held_on": "2026-11-01",
+                "purpose": "child_in_need_assessment",
+                "chair_practitioner_id": w["worker"].practitioner_id,
+                "attending_agency_ids": [w["peer"].agency_id],
+                "subject_person_ids": [pid],
+            },
+            "title",
+            ("held_on", "next week"),
+            ("kind", "party"),
+        ),
+        PostCase(
+            f"/conferences/{w['conference']['id']}/notes",
+            {"kind": "decision", "text": "Review in 3 months"},
+            "text",
+            ("text", 9),
+            ("kind", "gossip"),
             ok_status=200,
         ),
     ]

@@ -34,6 +34,7 @@ PERSON_SCOPED = {
     "action_id",
     "review_id",
     "follow_up_id",
+    "conference_id",
 }
 ALL_CATEGORIES = ["health", "mental_health", "education", "housing", "family_circumstances"]
 
@@ -190,6 +191,21 @@ async def build_world(client) -> dict[str, Any]:
             )
         ).json(),
         "follow_up": await _follow_up(client, holder, mum["id"]),
+        "conference": (
+            await client.post(
+                "/conferences",
+                headers=holder.headers,
+                json={
+                    "kind": "team_around_the_family",
+                    "title": "TAF",
+                    "held_on": "2026-11-01",
+                    "purpose": "early_help_assessment",
+                    "chair_practitioner_id": holder.practitioner_id,
+                    "attending_agency_ids": [reader.agency_id],
+                    "subject_person_ids": [child["id"]],
+                },
+            )
+        ).json(),
         "caf": (
             await client.post(
                 "/early-help-assessments", headers=holder.headers, json={"child_id": child["id"]}
@@ -241,6 +257,7 @@ def params_for(
         "action_id": w["action"]["id"],
         "review_id": w["review"]["id"],
         "follow_up_id": w["follow_up"],
+        "conference_id": w["conference"]["id"],
     }
     url = re.sub(r"{(\w+)}", lambda m: values[m.group(1)], path)
     query: dict[str, Any] = {}

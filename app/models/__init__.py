@@ -9,6 +9,12 @@ from app.models.casework import (
     Referral,
     ReferralSubject,
 )
+from app.models.conferences import (
+    Conference,
+    ConferenceAgency,
+    ConferenceNote,
+    ConferenceSubject,
+)
 from app.models.idempotency import IdempotencyRecord
 from app.models.identity import ApiKey, MachineClient, Practitioner, UsedAssertion
 from app.models.person import (
@@ -48,6 +54,10 @@ __all__ = [
     "AuditSeal",
     "ChildStatus",
     "CompetenceAssessment",
+    "Conference",
+    "ConferenceAgency",
+    "ConferenceNote",
+    "ConferenceSubject",
     "ConsentStatement",
     "ConsentSubject",
     "Disclosure",
