@@ -577,6 +577,13 @@ def post_cases(w: dict[str, Any]) -> list[PostCase]:
             ("kind", "gossip"),
             ok_status=200,
         ),
+        PostCase(
+            "/concerns",
+            {"child_id": pid, "summary": "Crying for hours", "source": "neighbour"},
+            "summary",
+            ("source_description", 4),
+            ("source", "rumour"),
+        ),
     ]
 
 

@@ -173,3 +173,47 @@ async def test_case_8_no_closing_without_a_follow_up_that_someone_owns(client, s
         url, headers=sw.headers, json={"reason": "x", "concerns_remain": False}
     )
     assert assert_problem(again, 409)["current_state"] == "ended"
+
+
+async def test_case_1_agencies_alert_each_other_of_concerns(client):
+    _, kelly = await make_staffed_agency(
+        client, name="Children's centre", kind="local_authority", job_title="Outreach worker"
+    )
+    _, housing = await make_staffed_agency(client, name="Housing office", kind="housing")
+    _, clinic = await make_staffed_agency(
+        client, name="Sexual health clinic", kind="sexual_health", sensitive_service=True
+    )
+    _, stranger = await make_staffed_agency(client, name="Stranger", kind="police")
+    nhs = "9434765919"
+    oliver = await register_person(
+        client, actor=kelly, given_name="Oliver", date_of_birth="2023-04-08", nhs_number=nhs
+    )
+    await register_person(client, actor=housing, given_name="Oliver", nhs_number=nhs)
+    await register_person(client, actor=clinic, given_name="Oliver", nhs_number=nhs)
+    r = await client.post(
+        "/concerns",
+        headers=housing.headers,
+        json={
+            "child_id": oliver["id"],
+            "summary": "Neighbour reports the children crying for hours",
+            "source": "neighbour",
+            "source_description": "Flat 3",
+        },
+    )
+    assert r.status_code == 201, r.text
+    alerts = (await client.get("/alerts", headers=kelly.headers)).json()
+    assert [a["kind"] for a in alerts] == ["concern_raised"]
+    assert "Housing office" in alerts[0]["text"]
+    # The content is a confidential record: the alert does not carry it.
+    assert "crying" not in str(alerts)
+    assert (await client.get("/alerts", headers=housing.headers)).json() == []
+    assert (await client.get("/alerts", headers=stranger.headers)).json() == []
+    # A sensitive service's concern names no one.
+    await client.post(
+        "/concerns",
+        headers=clinic.headers,
+        json={"child_id": oliver["id"], "summary": "Mother disclosed violence", "source": "family"},
+    )
+    texts = [a["text"] for a in (await client.get("/alerts", headers=kelly.headers)).json()]
+    assert any(t.startswith("Another agency") for t in texts)
+    assert "clinic" not in " ".join(texts).lower()

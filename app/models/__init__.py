@@ -27,7 +27,7 @@ from app.models.person import (
     PersonProfile,
     Relationship,
 )
-from app.models.plans import Action, FailedContact, FollowUp, Review
+from app.models.plans import Action, Concern, FailedContact, FollowUp, Review
 from app.models.requests import InformationRequest, InformationRequestTarget, Share
 from app.models.sharing import (
     AgencyGroup,
@@ -54,6 +54,7 @@ __all__ = [
     "AuditSeal",
     "ChildStatus",
     "CompetenceAssessment",
+    "Concern",
     "Conference",
     "ConferenceAgency",
     "ConferenceNote",

@@ -214,3 +214,45 @@ class Alert(SQLModel):
     person_id: uuid.UUID | None
     text: str
     since: date
+
+
+class ConcernSource(StrEnum):
+    practitioner = "practitioner"
+    family = "family"  # the wider family
+    neighbour = "neighbour"
+    anonymous = "anonymous"
+    other = "other"
+
+
+class ConcernCreate(SQLModel):
+    """An agency raises a concern about a child; agencies involved with the child are alerted."""
+
+    child_id: uuid.UUID
+    summary: str = Field(min_length=1, max_length=500)
+    detail: str | None = Field(default=None, max_length=10_000)
+    source: ConcernSource
+    source_description: str | None = Field(default=None, max_length=500)  # "a neighbour"
+
+
+class Concern(SQLModel, table=True):
+    """The concern's content is a record of the raising agency: it is shared under the policy;
+    the alert to others carries only who to contact."""
+
+    id: uuid.UUID = id_field()
+    child_id: uuid.UUID = Field(foreign_key="person.id", index=True)
+    record_id: uuid.UUID = Field(foreign_key="record.id")
+    agency_id: uuid.UUID = Field(foreign_key="agency.id")
+    raised_by: uuid.UUID | None = Field(default=None, foreign_key="practitioner.id")
+    source: str = enum_field(ConcernSource)
+    source_description: str | None = Field(default=None, max_length=500)
+    created_at: datetime = created_at_field()
+
+
+class ConcernPublic(SQLModel):
+    id: uuid.UUID
+    child_id: uuid.UUID
+    record_id: uuid.UUID
+    agency_id: uuid.UUID
+    source: ConcernSource
+    source_description: str | None
+    created_at: datetime

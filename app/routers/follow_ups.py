@@ -3,11 +3,20 @@
 import uuid
 
 from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
 
 from app.conditional import set_etag
-from app.deps import AgencyPrincipalDep, IfMatchHeader, SessionDep
+from app.deps import AgencyPrincipalDep, CreatorDep, IfMatchHeader, SessionDep
+from app.idempotency import Created
 from app.models.person import InvolvementPublic
-from app.models.plans import Alert, FailedContactIn, FollowUpPublic, InvolvementEnd
+from app.models.plans import (
+    Alert,
+    ConcernCreate,
+    ConcernPublic,
+    FailedContactIn,
+    FollowUpPublic,
+    InvolvementEnd,
+)
 from app.routers.responses import CREATE_RESPONSES, READ_RESPONSES, UPDATE_RESPONSES
 from app.services import plans
 
@@ -70,6 +79,23 @@ async def record_failed_contact(
 ) -> FollowUpPublic:
     fu = await plans.record_failed_contact(session, principal, follow_up_id, body)
     return await plans.follow_up_public(session, fu)
+
+
+@router.post(
+    "/concerns",
+    status_code=201,
+    response_model=ConcernPublic,
+    responses=CREATE_RESPONSES,
+    summary="Raise a concern about a child (from a practitioner, the family, a neighbour...)",
+)
+async def raise_concern(
+    body: ConcernCreate, session: SessionDep, principal: AgencyPrincipalDep, creator: CreatorDep
+) -> JSONResponse:
+    async def create() -> Created:
+        c = await plans.raise_concern(session, principal, body)
+        return Created(ConcernPublic.model_validate(c), f"/records/{c.record_id}")
+
+    return await creator(body, create)
 
 
 @router.get(

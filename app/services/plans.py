@@ -8,6 +8,7 @@ from sqlmodel import col, func, select
 
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.models.agency import Agency
 from app.models.identity import Practitioner
 from app.models.person import Involvement
 from app.models.plans import (
@@ -18,6 +19,8 @@ from app.models.plans import (
     ActionStatus,
     ActionTransition,
     Alert,
+    Concern,
+    ConcernCreate,
     FailedContact,
     FailedContactIn,
     FollowUp,
@@ -29,9 +32,11 @@ from app.models.plans import (
     ReviewPublic,
     ReviewStatus,
 )
+from app.models.sharing import RecordCreate
 from app.pagination import Pagination, keyset
+from app.policy import Category, Level
 from app.principal import Principal
-from app.services import audit
+from app.services import audit, records
 from app.services.audit import RefusalAudit
 from app.services.consents import ensure_agencies
 from app.services.families import get_family
@@ -388,6 +393,46 @@ async def record_failed_contact(
     return fu
 
 
+CONCERN_ALERT_DAYS = 30
+
+
+async def raise_concern(
+    session: AsyncSession, principal: Principal, data: ConcernCreate
+) -> Concern:
+    record = await records.create_record(
+        session,
+        principal,
+        RecordCreate(
+            subject_person_id=data.child_id,
+            category=Category.family_circumstances,
+            level=Level.confidential,
+            summary=data.summary,
+            detail=data.detail,
+            occurred_on=utcnow().date(),
+        ),
+    )
+    concern = Concern(
+        child_id=data.child_id,
+        record_id=record.id,
+        agency_id=agency_of(principal),
+        raised_by=principal.practitioner_id,
+        source=data.source.value,
+        source_description=data.source_description,
+    )
+    session.add(concern)
+    await session.flush()
+    await audit.append(
+        session,
+        principal,
+        action="concern.raise",
+        object_type="concern",
+        object_id=concern.id,
+        subject_person_id=data.child_id,
+        detail={"source": concern.source},
+    )
+    return concern
+
+
 async def alerts_for(session: AsyncSession, principal: Principal) -> list[Alert]:
     """What needs this practitioner's attention now (derived, so never stale)."""
     me, today = principal.practitioner_id, date.today()
@@ -464,6 +509,34 @@ async def alerts_for(session: AsyncSession, principal: Principal) -> list[Alert]
                 person_id=action.child_id,
                 text=f"Action due {action.due_on}: {action.description}",
                 since=action.due_on,
+            )
+        )
+    # Case 1: "agree to alert each other". Who raised it and whom to contact; the content is a
+    # record read under the policy; a sensitive service's concern names no one.
+    agency_id = agency_of(principal)
+    involved = select(col(Involvement.person_id)).where(
+        Involvement.agency_id == agency_id, col(Involvement.ended_at).is_(None)
+    )
+    concerns = await session.execute(
+        select(Concern, Agency)
+        .join(Agency, col(Agency.id) == Concern.agency_id)
+        .where(
+            col(Concern.child_id).in_(involved),
+            Concern.agency_id != agency_id,
+            col(Concern.created_at) >= utcnow() - timedelta(days=CONCERN_ALERT_DAYS),
+        )
+    )
+    for concern, raiser in concerns:
+        who = "Another agency" if raiser.sensitive_service else raiser.name
+        alerts.append(
+            Alert(
+                kind="concern_raised",
+                object_type="concern",
+                object_id=concern.id,
+                person_id=concern.child_id,
+                text=f"{who} raised a concern about this child; contact them or the lead "
+                "professional.",
+                since=concern.created_at.date(),
             )
         )
     return alerts
