@@ -449,3 +449,72 @@ async def test_child_status_is_shown_with_the_social_workers_contact(client):
     assert_problem(
         await client.get(f"/people/{ryan['id']}/child-status", headers=stranger.headers), 404
     )
+
+
+async def test_access_alerts_for_a_child_in_need(client):
+    _, eddie = await make_staffed_agency(
+        client, name="Children's social care", kind="social_care", job_title="Social worker"
+    )
+    _, school = await make_staffed_agency(client, name="School")
+    _, clinic = await make_staffed_agency(
+        client, name="Clinic", kind="sexual_health", sensitive_service=True
+    )
+    ryan = await register_person(
+        client, actor=eddie, given_name="Ryan", date_of_birth="2016-02-01", nhs_number=RYAN
+    )
+    sarah = await register_person(
+        client, actor=eddie, given_name="Sarah", date_of_birth="1990-01-01", nhs_number=SARAH
+    )
+    r = await client.post(
+        "/relationships",
+        headers=eddie.headers,
+        json={
+            "person_id": sarah["id"],
+            "related_person_id": ryan["id"],
+            "kind": "parent",
+            "parental_responsibility": True,
+        },
+    )
+    assert r.status_code == 201
+    await register_person(client, actor=school, given_name="Ryan", nhs_number=RYAN)
+    await register_person(client, actor=clinic, given_name="Ryan", nhs_number=RYAN)
+    r = await client.post(
+        f"/people/{ryan['id']}/lead-professional",
+        headers=eddie.headers,
+        json={
+            "practitioner_id": eddie.practitioner_id,
+            "agreed_by": [sarah["id"]],
+            "agreed_on": date.today().isoformat(),
+            "reason": "Child in need plan",
+        },
+    )
+    assert r.status_code == 201, r.text
+    # Without a current status, a look-up is not flagged.
+    await summary_of(client, actor=school, person=ryan["id"], purpose="education_support")
+    assert (await client.get("/alerts", headers=eddie.headers)).json() == []
+    r = await client.post(
+        f"/people/{ryan['id']}/child-status",
+        headers=eddie.headers,
+        json={
+            "status": "child_in_need",
+            "start_date": date.today().isoformat(),
+            "social_worker_id": eddie.practitioner_id,
+        },
+    )
+    assert r.status_code == 201
+    await summary_of(client, actor=school, person=ryan["id"], purpose="education_support")
+    await summary_of(client, actor=clinic, person=ryan["id"], purpose="health_care")
+    alerts = (await client.get("/alerts", headers=eddie.headers)).json()
+    assert {a["kind"] for a in alerts} == {"child_looked_up"}
+    assert all("School" in a["text"] for a in alerts) and not any(
+        "Clinic" in a["text"] for a in alerts
+    )
+    accesses = (
+        await client.get(f"/people/{ryan['id']}/child-status/accesses", headers=eddie.headers)
+    ).json()
+    assert {a["agency_name"] for a in accesses} == {"School"}
+    assert {a["purpose"] for a in accesses} == {"education_support"}
+    # Only the agency holding the status sees who looked the child up.
+    assert_problem(
+        await client.get(f"/people/{ryan['id']}/child-status/accesses", headers=school.headers), 403
+    )

@@ -298,3 +298,14 @@ class ChildStatusPublic(SQLModel):
 
 
 IndexEntry.model_rebuild()
+
+
+class AccessRecord(SQLModel):
+    """A look-up of a child by another agency, as CP-IS shows them to the status holder."""
+
+    at: datetime
+    action: str
+    purpose: str | None
+    agency_id: uuid.UUID
+    agency_name: str
+    practitioner_name: str | None

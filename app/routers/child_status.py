@@ -8,7 +8,7 @@ from pydantic import RootModel
 
 from app.deps import AgencyPrincipalDep, CreatorDep, SessionDep
 from app.idempotency import Created
-from app.models.casework import ChildStatusCreate, ChildStatusPublic
+from app.models.casework import AccessRecord, ChildStatusCreate, ChildStatusPublic
 from app.routers.responses import CREATE_RESPONSES, READ_RESPONSES
 from app.services import child_status
 
@@ -40,6 +40,18 @@ async def record_status(
         return Created(_Statuses(current), f"/people/{person_id}/child-status")
 
     return await creator(body, create)
+
+
+@router.get(
+    "/accesses",
+    response_model=list[AccessRecord],
+    responses=READ_RESPONSES,
+    summary="Who looked this child up recently (for the agency holding the child's status)",
+)
+async def accesses(
+    person_id: uuid.UUID, session: SessionDep, principal: AgencyPrincipalDep
+) -> list[AccessRecord]:
+    return await child_status.accesses(session, principal, person_id)
 
 
 @router.get("", response_model=list[ChildStatusPublic], responses=READ_RESPONSES)

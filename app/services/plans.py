@@ -9,6 +9,7 @@ from sqlmodel import col, func, select
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models.agency import Agency
+from app.models.casework import LeadProfessional
 from app.models.identity import Practitioner
 from app.models.person import Involvement
 from app.models.plans import (
@@ -36,7 +37,7 @@ from app.models.sharing import RecordCreate
 from app.pagination import Pagination, keyset
 from app.policy import Category, Level
 from app.principal import Principal
-from app.services import audit, records
+from app.services import audit, child_status, records
 from app.services.audit import RefusalAudit
 from app.services.consents import ensure_agencies
 from app.services.families import get_family
@@ -394,6 +395,7 @@ async def record_failed_contact(
 
 
 CONCERN_ALERT_DAYS = 30
+LOOKUP_ALERT_WINDOW = timedelta(days=7)
 
 
 async def raise_concern(
@@ -539,4 +541,27 @@ async def alerts_for(session: AsyncSession, principal: Principal) -> list[Alert]
                 since=concern.created_at.date(),
             )
         )
+    # CP-IS: when another agency looks up a child on a plan, the lead professional is told.
+    leads = await session.execute(
+        select(LeadProfessional.person_id).where(
+            LeadProfessional.practitioner_id == me, col(LeadProfessional.ended_at).is_(None)
+        )
+    )
+    for (child_id,) in leads:
+        if not await child_status.current_status_holders(session, child_id):
+            continue
+        for access in await child_status.lookups_of(
+            session, child_id, exclude=agency_id, since=utcnow() - LOOKUP_ALERT_WINDOW
+        ):
+            alerts.append(
+                Alert(
+                    kind="child_looked_up",
+                    object_type="person",
+                    object_id=child_id,
+                    person_id=child_id,
+                    text=f"{access.agency_name} looked this child up "
+                    f"({access.purpose or 'index'}).",
+                    since=access.at.date(),
+                )
+            )
     return alerts
