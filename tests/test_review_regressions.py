@@ -439,3 +439,29 @@ async def test_f6_a_decline_does_not_tell_the_requester_whether_the_holder_knows
         "targets"
     ]
     assert any(t["decision_id"] for t in mine if t["holder_agency_id"] == clinic.agency_id)
+
+
+async def test_group_members_are_shown_to_members_only(client):
+    la_admin, la = await make_staffed_agency(client, name="Council", kind="local_authority")
+    _, drugs = await make_staffed_agency(
+        client, name="Drug service", kind="substance_misuse", sensitive_service=True
+    )
+    _, outsider = await make_staffed_agency(client, name="Outsider")
+    g = (
+        await client.post(
+            "/groups",
+            headers=la_admin.headers,
+            json={
+                "name": "Team around the family",
+                "kind": "team_around_the_family",
+                "chair_agency_id": la.agency_id,
+                "purposes": ["family_support"],
+                "legal_gateway": "children_act_s17",
+                "members": [drugs.agency_id],
+            },
+        )
+    ).json()
+    seen = (await client.get(f"/groups/{g['id']}", headers=outsider.headers)).json()
+    assert seen["members"] == [] and drugs.agency_id not in str(seen)
+    member_view = (await client.get(f"/groups/{g['id']}", headers=la.headers)).json()
+    assert {m["agency_id"] for m in member_view["members"]} == {la.agency_id, drugs.agency_id}

@@ -37,7 +37,7 @@ async def create_group(
 ) -> JSONResponse:
     async def create() -> Created:
         g = await groups.create_group(session, principal, body)
-        [public] = await groups.shape(session, [g])
+        [public] = await groups.shape(session, principal, [g])
         return Created(public, f"/groups/{g.id}", etag(g.id, g.version))
 
     return await creator(body, create)
@@ -48,7 +48,7 @@ async def list_groups(
     session: SessionDep, principal: PrincipalDep, page: PaginationDep
 ) -> Page[GroupPublic]:
     rows = await groups.list_groups(session, page)
-    shaped = {g.id: g for g in await groups.shape(session, rows)}
+    shaped = {g.id: g for g in await groups.shape(session, principal, rows)}
     return make_page(rows, page, lambda g: shaped[g.id], lambda g: g.id)
 
 
@@ -58,7 +58,7 @@ async def get_group(
 ) -> GroupPublic:
     g = await groups.get_group(session, group_id)
     set_etag(response, g.id, g.version)
-    [public] = await groups.shape(session, [g])
+    [public] = await groups.shape(session, principal, [g])
     return public
 
 
@@ -73,7 +73,7 @@ async def update_group(
 ) -> GroupPublic:
     g = await groups.update_group(session, principal, group_id, body, if_match)
     set_etag(response, g.id, g.version)
-    [public] = await groups.shape(session, [g])
+    [public] = await groups.shape(session, principal, [g])
     return public
 
 
@@ -88,7 +88,7 @@ async def add_member(
 ) -> GroupPublic:
     g = await groups.add_member(session, principal, group_id, body.agency_id, if_match)
     set_etag(response, g.id, g.version)
-    [public] = await groups.shape(session, [g])
+    [public] = await groups.shape(session, principal, [g])
     return public
 
 
@@ -105,7 +105,7 @@ async def end_membership(
 ) -> GroupPublic:
     g = await groups.end_membership(session, principal, group_id, agency_id, if_match)
     set_etag(response, g.id, g.version)
-    [public] = await groups.shape(session, [g])
+    [public] = await groups.shape(session, principal, [g])
     return public
 
 

@@ -43,7 +43,11 @@ def ensure_chairs(principal: Principal, group: AgencyGroup | None, chair: uuid.U
     raise Forbidden("Only an administrator of the chairing agency may change this group.")
 
 
-async def shape(session: AsyncSession, groups: Sequence[AgencyGroup]) -> list[GroupPublic]:
+async def shape(
+    session: AsyncSession, principal: Principal, groups: Sequence[AgencyGroup]
+) -> list[GroupPublic]:
+    """Members are shown to members (and the platform admin) only: a team around a family can
+    include a sensitive service, whose involvement must not show."""
     members: dict[uuid.UUID, list[MembershipPublic]] = {g.id: [] for g in groups}
     if groups:
         rows = await session.execute(
@@ -55,9 +59,16 @@ async def shape(session: AsyncSession, groups: Sequence[AgencyGroup]) -> list[Gr
             members[m.group_id].append(
                 MembershipPublic(agency_id=m.agency_id, joined_at=m.joined_at, left_at=m.left_at)
             )
-    return [
-        GroupPublic.model_validate({**g.model_dump(), "members": members[g.id]}) for g in groups
-    ]
+
+    def shown(group_id: uuid.UUID) -> list[MembershipPublic]:
+        current = {m.agency_id for m in members[group_id] if m.left_at is None}
+        return (
+            members[group_id]
+            if principal.is_platform_admin or principal.agency_id in current
+            else []
+        )
+
+    return [GroupPublic.model_validate({**g.model_dump(), "members": shown(g.id)}) for g in groups]
 
 
 async def create_group(
