@@ -33,8 +33,7 @@ async def require_interest(
     session: AsyncSession, principal: Principal, person_id: uuid.UUID, action: str
 ) -> None:
     now = utcnow()
-    memberships = await memberships_now(session, now)
-    if not await has_interest(session, agency_of(principal), person_id, now, memberships):
+    if not await has_interest(session, agency_of(principal), person_id, now):
         raise NotFound(
             "person",
             audit_refusal=RefusalAudit(

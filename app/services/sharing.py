@@ -18,8 +18,9 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
 from app.context import request_id_var
-from app.db import utcnow
+from app.db import UTCDateTime, utcnow
 from app.errors import NotFound
+from app.jsonrows import Row, decoder, json_rows
 from app.models.agency import Agency
 from app.models.casework import Referral, ReferralStatus, ReferralSubject
 from app.models.person import CompetenceAssessment, Involvement, PersonProfile, Relationship
@@ -59,125 +60,146 @@ def _ids(values: Iterable[str]) -> frozenset[uuid.UUID]:
 
 
 # --- facts ---
+# Each fact set is one SELECT (built once, with bind parameters) and one function that turns its
+# rows into policy facts. The functions below run them one query each; `load_read_facts` runs
+# them all in one round trip.
+
+P_IDS: sa.BindParameter[Any] = sa.bindparam("ids", expanding=True)
+P_AGENCY = sa.bindparam("agency", type_=sa.Uuid)
+P_PERSON = sa.bindparam("person", type_=sa.Uuid)
+P_NOW = sa.bindparam("now", type_=UTCDateTime())
+P_TODAY = sa.bindparam("today", type_=sa.Date)
+P_WINDOW_START = sa.bindparam("window_start", type_=sa.Date)
+
+MEMBERSHIPS_Q = sa.select(col(GroupMembership.agency_id), col(GroupMembership.group_id)).where(
+    col(GroupMembership.joined_at) <= P_NOW,
+    or_(col(GroupMembership.left_at).is_(None), col(GroupMembership.left_at) > P_NOW),
+)
 
 
-async def memberships_now(
-    session: AsyncSession, now: datetime
-) -> dict[uuid.UUID, frozenset[uuid.UUID]]:
-    rows = await session.execute(
-        select(GroupMembership.agency_id, GroupMembership.group_id).where(
-            col(GroupMembership.joined_at) <= now,
-            or_(col(GroupMembership.left_at).is_(None), col(GroupMembership.left_at) > now),
-        )
-    )
+def memberships_from(rows: Iterable[Row]) -> dict[uuid.UUID, frozenset[uuid.UUID]]:
     groups: dict[uuid.UUID, set[uuid.UUID]] = {}
     for agency_id, group_id in rows:
         groups.setdefault(agency_id, set()).add(group_id)
     return {a: frozenset(g) for a, g in groups.items()}
 
 
+async def memberships_now(
+    session: AsyncSession, now: datetime
+) -> dict[uuid.UUID, frozenset[uuid.UUID]]:
+    return memberships_from(await session.execute(MEMBERSHIPS_Q, {"now": now}))
+
+
+# Rule 2 (decision 0006), for P_AGENCY in P_PERSON: an active involvement; a referral to the
+# agency that is sent or accepted; or a group the agency belongs to now that had the person on a
+# meeting's agenda in the last 12 months or accepted a referral for them.
+_GROUPS_NOW = sa.select(col(GroupMembership.group_id)).where(
+    col(GroupMembership.agency_id) == P_AGENCY,
+    col(GroupMembership.joined_at) <= P_NOW,
+    or_(col(GroupMembership.left_at).is_(None), col(GroupMembership.left_at) > P_NOW),
+)
+INTEREST = or_(
+    sa.exists().where(
+        col(Involvement.agency_id) == P_AGENCY,
+        col(Involvement.person_id) == P_PERSON,
+        or_(col(Involvement.ended_at).is_(None), col(Involvement.ended_at) > P_NOW),
+    ),
+    sa.exists()
+    .select_from(
+        sa.join(Referral, ReferralSubject, col(ReferralSubject.referral_id) == Referral.id)
+    )
+    .where(
+        col(ReferralSubject.person_id) == P_PERSON,
+        or_(
+            and_(
+                col(Referral.to_agency_id) == P_AGENCY,
+                col(Referral.status).in_(
+                    [ReferralStatus.sent.value, ReferralStatus.accepted.value]
+                ),
+            ),
+            and_(
+                col(Referral.to_group_id).in_(_GROUPS_NOW),
+                col(Referral.status) == ReferralStatus.accepted.value,
+            ),
+        ),
+    ),
+    sa.exists().where(
+        col(GroupAgendaEntry.group_id).in_(_GROUPS_NOW),
+        col(GroupAgendaEntry.person_id) == P_PERSON,
+        col(GroupAgendaEntry.meeting_on) >= P_WINDOW_START,
+        col(GroupAgendaEntry.meeting_on) <= P_TODAY,
+    ),
+)
+_HAS_INTEREST_Q = sa.select(INTEREST.label("interest"))
+
+
+def interest_params(agency_id: uuid.UUID, person_id: uuid.UUID, now: datetime) -> dict[str, Any]:
+    return {
+        "agency": agency_id,
+        "person": person_id,
+        "now": now,
+        "today": now.date(),
+        "window_start": (now - GROUP_INTEREST_WINDOW).date(),
+    }
+
+
 async def has_interest(
-    session: AsyncSession,
-    agency_id: uuid.UUID,
-    person_id: uuid.UUID,
-    now: datetime,
-    memberships: dict[uuid.UUID, frozenset[uuid.UUID]],
+    session: AsyncSession, agency_id: uuid.UUID, person_id: uuid.UUID, now: datetime
 ) -> bool:
-    """Rule 2 (decision 0006): an active involvement; a referral to the agency that is sent or
-    accepted; or a group the agency belongs to now that had the person on a meeting's agenda in
-    the last 12 months or accepted a referral for them."""
-    involved = await session.execute(
-        select(Involvement.id)
-        .where(
-            Involvement.agency_id == agency_id,
-            Involvement.person_id == person_id,
-            or_(col(Involvement.ended_at).is_(None), col(Involvement.ended_at) > now),
-        )
-        .limit(1)
-    )
-    if involved.first() is not None:
-        return True
-    groups = memberships.get(agency_id, frozenset())
-    referral_to_it = or_(
-        and_(
-            col(Referral.to_agency_id) == agency_id,
-            col(Referral.status).in_([ReferralStatus.sent.value, ReferralStatus.accepted.value]),
-        ),
-        and_(
-            col(Referral.to_group_id).in_(groups),
-            col(Referral.status) == ReferralStatus.accepted.value,
-        ),
-    )
-    referred = await session.execute(
-        select(Referral.id)
-        .join(ReferralSubject, col(ReferralSubject.referral_id) == Referral.id)
-        .where(ReferralSubject.person_id == person_id, referral_to_it)
-        .limit(1)
-    )
-    if referred.first() is not None:
-        return True
-    if not groups:
-        return False
-    on_agenda = await session.execute(
-        select(GroupAgendaEntry.id)
-        .where(
-            col(GroupAgendaEntry.group_id).in_(groups),
-            GroupAgendaEntry.person_id == person_id,
-            col(GroupAgendaEntry.meeting_on) >= (now - GROUP_INTEREST_WINDOW).date(),
-            col(GroupAgendaEntry.meeting_on) <= now.date(),
-        )
-        .limit(1)
-    )
-    return on_agenda.first() is not None
+    """Whether the agency has a legitimate interest in the person now (see INTEREST)."""
+    params = interest_params(agency_id, person_id, now)
+    return bool((await session.execute(_HAS_INTEREST_Q, params)).scalar_one())
 
 
-async def person_facts(
-    session: AsyncSession, person_ids: Sequence[uuid.UUID], today: date
+PROFILES_Q = sa.select(
+    col(PersonProfile.person_id),
+    col(PersonProfile.agency_id),
+    col(PersonProfile.kind),
+    col(PersonProfile.date_of_birth),
+).where(col(PersonProfile.person_id).in_(P_IDS))
+COMPETENCE_Q = sa.select(
+    col(CompetenceAssessment.person_id),
+    col(CompetenceAssessment.agency_id),
+    col(CompetenceAssessment.assessed_on),
+    col(CompetenceAssessment.created_at),
+    col(CompetenceAssessment.competent),
+).where(col(CompetenceAssessment.person_id).in_(P_IDS))
+PR_Q = sa.select(
+    col(Relationship.person_id),
+    col(Relationship.related_person_id),
+    col(Relationship.agency_id),
+).where(
+    col(Relationship.related_person_id).in_(P_IDS),
+    col(Relationship.parental_responsibility).is_(True),
+    or_(col(Relationship.to_date).is_(None), col(Relationship.to_date) >= P_TODAY),
+)
+
+
+def person_facts_from(
+    ids: Sequence[uuid.UUID],
+    today: date,
+    profiles: Iterable[Row],
+    competence: Iterable[Row],
+    pr: Iterable[Row],
 ) -> dict[uuid.UUID, PersonFacts]:
     """Who may speak for each person, as each agency recorded it (see PersonFacts). Uses every
     agency's facts; none of them is disclosed."""
-    ids = list(person_ids)
     views: dict[uuid.UUID, dict[uuid.UUID, dict[str, Any]]] = {pid: {} for pid in ids}
 
     def view(pid: uuid.UUID, agency: uuid.UUID) -> dict[str, Any]:
         return views[pid].setdefault(agency, {"is_child": None, "competent": None, "pr": set()})
 
-    for pid, agency, kind, born in await session.execute(
-        select(
-            col(PersonProfile.person_id),
-            col(PersonProfile.agency_id),
-            col(PersonProfile.kind),
-            col(PersonProfile.date_of_birth),
-        ).where(col(PersonProfile.person_id).in_(ids))
-    ):
+    for pid, agency, kind, born in profiles:
         if kind == "unborn":
             view(pid, agency)["is_child"] = True
         elif born is not None:
             view(pid, agency)["is_child"] = age_on(born, today) < ADULT_AGE
     latest: dict[tuple[uuid.UUID, uuid.UUID], tuple[date, datetime]] = {}
-    for pid, agency, on, at, ok in await session.execute(
-        sa.select(
-            col(CompetenceAssessment.person_id),
-            col(CompetenceAssessment.agency_id),
-            col(CompetenceAssessment.assessed_on),
-            col(CompetenceAssessment.created_at),
-            col(CompetenceAssessment.competent),
-        ).where(col(CompetenceAssessment.person_id).in_(ids))
-    ):
+    for pid, agency, on, at, ok in competence:
         if (pid, agency) not in latest or (on, at) > latest[(pid, agency)]:
             latest[(pid, agency)] = (on, at)
             view(pid, agency)["competent"] = ok
-    for holder, child_id, agency in await session.execute(
-        select(
-            col(Relationship.person_id),
-            col(Relationship.related_person_id),
-            col(Relationship.agency_id),
-        ).where(
-            col(Relationship.related_person_id).in_(ids),
-            col(Relationship.parental_responsibility).is_(True),
-            or_(col(Relationship.to_date).is_(None), col(Relationship.to_date) >= today),
-        )
-    ):
+    for holder, child_id, agency in pr:
         view(child_id, agency)["pr"].add(holder)
     facts = {}
     for pid in ids:
@@ -198,81 +220,196 @@ async def person_facts(
     return facts
 
 
+async def person_facts(
+    session: AsyncSession, person_ids: Sequence[uuid.UUID], today: date
+) -> dict[uuid.UUID, PersonFacts]:
+    ids = list(person_ids)
+    params = {"ids": ids, "today": today}
+    return person_facts_from(
+        ids,
+        today,
+        await session.execute(PROFILES_Q, params),
+        await session.execute(COMPETENCE_Q, params),
+        await session.execute(PR_Q, params),
+    )
+
+
 @dataclass
 class ConsentIndex:
     facts: list[ConsentFacts]
     lawful: dict[uuid.UUID, tuple[str, str | None]]  # statement id: (Article 6, Article 9)
 
 
-async def consent_facts(session: AsyncSession, person_ids: Sequence[uuid.UUID]) -> ConsentIndex:
-    rows = await session.execute(
-        select(
-            ConsentStatement, ConsentSubject.subject_person_id, ConsentSubject.given_by_person_id
-        )
-        .join(ConsentSubject, col(ConsentSubject.statement_id) == ConsentStatement.id)
-        .where(col(ConsentSubject.subject_person_id).in_(list(person_ids)))
+CONSENTS_Q = (
+    sa.select(
+        col(ConsentStatement.id),
+        col(ConsentStatement.decision),
+        col(ConsentSubject.subject_person_id),
+        col(ConsentSubject.given_by_person_id),
+        col(ConsentStatement.given_at),
+        col(ConsentStatement.holders),
+        col(ConsentStatement.holder_groups),
+        col(ConsentStatement.recipients),
+        col(ConsentStatement.recipient_groups),
+        col(ConsentStatement.purposes),
+        col(ConsentStatement.categories),
+        col(ConsentStatement.expires_at),
+        col(ConsentStatement.withdrawn_at),
+        col(ConsentStatement.show_involvement),
+        col(ConsentStatement.recorded_by_agency_id),
+        col(ConsentStatement.article6_basis),
+        col(ConsentStatement.article9_condition),
     )
+    .join_from(
+        ConsentStatement, ConsentSubject, col(ConsentSubject.statement_id) == ConsentStatement.id
+    )
+    .where(col(ConsentSubject.subject_person_id).in_(P_IDS))
+)
+
+
+def consent_facts_from(rows: Iterable[Row]) -> ConsentIndex:
     index = ConsentIndex([], {})
-    for st, subject, giver in rows:
+    for (
+        sid,
+        decision,
+        subject,
+        giver,
+        given_at,
+        holders,
+        holder_groups,
+        recipients,
+        recipient_groups,
+        purposes,
+        categories,
+        expires_at,
+        withdrawn_at,
+        show_involvement,
+        recorded_by,
+        article6,
+        article9,
+    ) in rows:
         index.facts.append(
             ConsentFacts(
-                id=st.id,
-                granted=st.decision == "granted",
+                id=sid,
+                granted=decision == "granted",
                 subject_person_id=subject,
                 given_by_person_id=giver,
-                stated_at=st.given_at,
-                holders=_ids(st.holders),
-                holder_groups=_ids(st.holder_groups),
-                recipients=_ids(st.recipients),
-                recipient_groups=_ids(st.recipient_groups),
-                purposes=frozenset(st.purposes),
-                categories=frozenset(st.categories),
-                expires_at=st.expires_at,
-                withdrawn_at=st.withdrawn_at,
-                show_involvement=st.show_involvement,
-                recorded_by_agency_id=st.recorded_by_agency_id,
+                stated_at=given_at,
+                holders=_ids(holders),
+                holder_groups=_ids(holder_groups),
+                recipients=_ids(recipients),
+                recipient_groups=_ids(recipient_groups),
+                purposes=frozenset(purposes),
+                categories=frozenset(categories),
+                expires_at=expires_at,
+                withdrawn_at=withdrawn_at,
+                show_involvement=bool(show_involvement),
+                recorded_by_agency_id=recorded_by,
             )
         )
-        index.lawful[st.id] = (st.article6_basis, st.article9_condition)
+        index.lawful[sid] = (article6, article9)
     return index
+
+
+async def consent_facts(session: AsyncSession, person_ids: Sequence[uuid.UUID]) -> ConsentIndex:
+    return consent_facts_from(await session.execute(CONSENTS_Q, {"ids": list(person_ids)}))
+
+
+DECISIONS_Q = sa.select(
+    col(SharingDecision.id),
+    col(SharingDecision.kind),
+    col(SharingDecision.holder_agency_id),
+    col(SharingDecision.subject_person_id),
+    col(SharingDecision.decided_at),
+    col(SharingDecision.recipients),
+    col(SharingDecision.recipient_groups),
+    col(SharingDecision.purposes),
+    col(SharingDecision.categories),
+    col(SharingDecision.record_ids),
+    col(SharingDecision.expires_at),
+    col(SharingDecision.ended_at),
+    col(SharingDecision.article6_basis),
+    col(SharingDecision.article9_condition),
+).where(
+    col(SharingDecision.subject_person_id).in_(P_IDS),
+    or_(col(SharingDecision.ended_at).is_(None), col(SharingDecision.ended_at) > P_NOW),
+)
+
+
+def decision_facts_from(
+    rows: Iterable[Row],
+) -> tuple[list[DecisionFacts], dict[uuid.UUID, tuple[str, str | None]]]:
+    facts, lawful = [], {}
+    for (
+        did,
+        kind,
+        holder,
+        subject,
+        decided_at,
+        recipients,
+        recipient_groups,
+        purposes,
+        categories,
+        record_ids,
+        expires_at,
+        ended_at,
+        article6,
+        article9,
+    ) in rows:
+        facts.append(
+            DecisionFacts(
+                id=did,
+                share=kind == "share",
+                holder_agency_id=holder,
+                subject_person_id=subject,
+                decided_at=decided_at,
+                recipients=_ids(recipients),
+                recipient_groups=_ids(recipient_groups),
+                purposes=frozenset(purposes),
+                categories=frozenset(categories),
+                record_ids=_ids(record_ids),
+                expires_at=expires_at,
+                ended_at=ended_at,
+            )
+        )
+        lawful[did] = (article6, article9)
+    return facts, lawful
 
 
 async def decision_facts(
     session: AsyncSession, person_ids: Sequence[uuid.UUID], now: datetime
 ) -> tuple[list[DecisionFacts], dict[uuid.UUID, tuple[str, str | None]]]:
-    rows = await session.execute(
-        select(SharingDecision).where(
-            col(SharingDecision.subject_person_id).in_(list(person_ids)),
-            or_(col(SharingDecision.ended_at).is_(None), col(SharingDecision.ended_at) > now),
-        )
+    return decision_facts_from(
+        await session.execute(DECISIONS_Q, {"ids": list(person_ids), "now": now})
     )
-    facts, lawful = [], {}
-    for d in rows.scalars():
-        facts.append(
-            DecisionFacts(
-                id=d.id,
-                share=d.kind == "share",
-                holder_agency_id=d.holder_agency_id,
-                subject_person_id=d.subject_person_id,
-                decided_at=d.decided_at,
-                recipients=_ids(d.recipients),
-                recipient_groups=_ids(d.recipient_groups),
-                purposes=frozenset(d.purposes),
-                categories=frozenset(d.categories),
-                record_ids=_ids(d.record_ids),
-                expires_at=d.expires_at,
-                ended_at=d.ended_at,
-            )
-        )
-        lawful[d.id] = (d.article6_basis, d.article9_condition)
-    return facts, lawful
 
 
 # --- reading ---
 
 
+@dataclass(frozen=True, slots=True)
+class RecordRow:
+    """A record as the read path loads it (the columns RecordPublic shows)."""
+
+    id: uuid.UUID
+    holder_agency_id: uuid.UUID
+    subject_person_id: uuid.UUID
+    category: str
+    level: str
+    summary: str
+    detail: str | None
+    occurred_on: date
+    source_practitioner_id: uuid.UUID | None
+    supersedes_id: uuid.UUID | None
+    correction_reason: str | None
+    created_at: datetime
+
+
+RECORD_COLUMNS = [col(getattr(Record, f)) for f in RecordRow.__dataclass_fields__]
+
+
 def record_facts(
-    record: Record, holder_sensitive: bool, lineage: frozenset[uuid.UUID] = frozenset()
+    record: RecordRow | Record, holder_sensitive: bool, lineage: frozenset[uuid.UUID] = frozenset()
 ) -> RecordFacts:
     return RecordFacts(
         record.id,
@@ -285,19 +422,14 @@ def record_facts(
     )
 
 
-async def lineages(
-    session: AsyncSession, subject_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, frozenset[uuid.UUID]]:
-    """For each corrected record, the ids of the versions it supersedes (one query)."""
-    parent = {
-        rid: sid
-        for rid, sid in await session.execute(
-            select(col(Record.id), col(Record.supersedes_id)).where(
-                col(Record.subject_person_id).in_(list(subject_ids)),
-                col(Record.supersedes_id).is_not(None),
-            )
-        )
-    }
+LINEAGE_Q = sa.select(col(Record.id), col(Record.supersedes_id)).where(
+    col(Record.subject_person_id).in_(P_IDS), col(Record.supersedes_id).is_not(None)
+)
+
+
+def lineages_from(rows: Iterable[Row]) -> dict[uuid.UUID, frozenset[uuid.UUID]]:
+    """For each corrected record, the ids of the versions it supersedes."""
+    parent: dict[uuid.UUID, uuid.UUID] = dict(rows)
     result = {}
     for rid in parent:
         chain, current = set(), parent.get(rid)
@@ -308,9 +440,133 @@ async def lineages(
     return result
 
 
+def _superseded() -> Any:
+    newer = aliased(Record)
+    return ~sa.select(col(newer.id)).where(col(newer.supersedes_id) == Record.id).exists()
+
+
+_RECORDS_BASE = (
+    sa.select(*RECORD_COLUMNS, col(Agency.sensitive_service))
+    .join_from(Record, Agency, col(Agency.id) == Record.holder_agency_id)
+    .where(col(Record.subject_person_id).in_(P_IDS))
+)
+P_RECORD_IDS: sa.BindParameter[Any] = sa.bindparam("record_ids", expanding=True)
+P_AFTER = sa.bindparam("after", type_=sa.Uuid)
+CITATIONS_Q = sa.select(col(RecordCitation.record_id), col(RecordCitation.cited_record_id)).where(
+    col(RecordCitation.record_id).in_(
+        sa.select(col(Record.id)).where(col(Record.subject_person_id).in_(P_IDS))
+    )
+)
+# Rule 1 without interest: the holder still sees its own records about the person.
+_HELD = sa.exists().where(
+    col(Record.holder_agency_id) == P_AGENCY, col(Record.subject_person_id) == P_PERSON
+)
+
+
+def _records_q(by_id: bool, after: bool) -> sa.Select[Any]:
+    stmt = _RECORDS_BASE
+    if by_id:
+        # History is read by id, by its holder only: a correction may have changed the basis.
+        stmt = stmt.where(
+            col(Record.id).in_(P_RECORD_IDS),
+            or_(col(Record.holder_agency_id) == P_AGENCY, _superseded()),
+        )
+    else:
+        stmt = stmt.where(_superseded())
+    if after:
+        stmt = stmt.where(col(Record.id) > P_AFTER)
+    return stmt
+
+
+@dataclass
+class ReadFacts:
+    """Everything one read needs from the database, fetched in one round trip."""
+
+    memberships: dict[uuid.UUID, frozenset[uuid.UUID]]
+    interest: bool
+    held: bool
+    records: list[tuple[RecordRow, bool]]  # with the holder's sensitive_service
+    people: dict[uuid.UUID, PersonFacts]
+    consents: ConsentIndex
+    decisions: list[DecisionFacts]
+    decision_lawful: dict[uuid.UUID, tuple[str, str | None]]
+    lineages: dict[uuid.UUID, frozenset[uuid.UUID]]
+    citations: dict[uuid.UUID, list[uuid.UUID]]
+
+
+_READ_PARTS = {
+    "memberships": MEMBERSHIPS_Q,
+    "profiles": PROFILES_Q,
+    "competence": COMPETENCE_Q,
+    "pr": PR_Q,
+    "consents": CONSENTS_Q,
+    "decisions": DECISIONS_Q,
+    "lineages": LINEAGE_Q,
+    "citations": CITATIONS_Q,
+}
+_read_statements: dict[tuple[str, bool, bool], tuple[sa.Select[Any], dict[str, Any]]] = {}
+
+
+def _read_statement(
+    dialect: str, by_id: bool, after: bool
+) -> tuple[sa.Select[Any], dict[str, Any]]:
+    key = (dialect, by_id, after)
+    if key not in _read_statements:
+        parts = {**_READ_PARTS, "records": _records_q(by_id, after)}
+        stmt = sa.select(
+            INTEREST.label("interest"),
+            _HELD.label("held"),
+            *(json_rows(q, dialect).label(name) for name, q in parts.items()),
+        )
+        _read_statements[key] = (stmt, {name: decoder(q) for name, q in parts.items()})
+    return _read_statements[key]
+
+
+async def load_read_facts(
+    session: AsyncSession,
+    agency_id: uuid.UUID,
+    context_person_id: uuid.UUID,
+    subject_ids: Sequence[uuid.UUID],
+    now: datetime,
+    record_ids: Sequence[uuid.UUID] | None,
+    after: uuid.UUID | None,
+) -> ReadFacts:
+    dialect = session.get_bind().dialect.name
+    stmt, decode = _read_statement(dialect, record_ids is not None, after is not None)
+    ids = list(subject_ids)
+    params = {**interest_params(agency_id, context_person_id, now), "ids": ids}
+    if record_ids is not None:
+        params["record_ids"] = list(record_ids)
+    if after is not None:
+        params["after"] = after
+    row = (await session.execute(stmt, params)).one()
+    parts = {name: decode[name](getattr(row, name)) for name in decode}
+    records = sorted(
+        ((RecordRow(*r[:-1]), bool(r[-1])) for r in parts["records"]), key=lambda rs: rs[0].id
+    )
+    citations: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for record_id, cited_id in parts["citations"]:
+        citations.setdefault(record_id, []).append(cited_id)
+    decisions, decision_lawful = decision_facts_from(parts["decisions"])
+    return ReadFacts(
+        memberships=memberships_from(parts["memberships"]),
+        interest=bool(row.interest),
+        held=bool(row.held),
+        records=records,
+        people=person_facts_from(
+            ids, now.date(), parts["profiles"], parts["competence"], parts["pr"]
+        ),
+        consents=consent_facts_from(parts["consents"]),
+        decisions=decisions,
+        decision_lawful=decision_lawful,
+        lineages=lineages_from(parts["lineages"]),
+        citations=citations,
+    )
+
+
 @dataclass
 class Visible:
-    record: Record
+    record: RecordRow | Record
     decision: Decision
     cites: list[uuid.UUID] = field(default_factory=list)
 
@@ -321,11 +577,6 @@ class ReadResult:
     withheld: Counter[str]
     generated_at: datetime
     has_more: bool = False
-
-
-def _superseded() -> Any:
-    newer = aliased(Record)
-    return ~select(newer.id).where(newer.supersedes_id == Record.id).exists()
 
 
 async def read_records(
@@ -348,70 +599,44 @@ async def read_records(
     assert principal.agency_id is not None
     agency_id = principal.agency_id
     now = utcnow()
-    memberships = await memberships_now(session, now)
-    interest = await has_interest(session, agency_id, context_person_id, now, memberships)
-    refusal = NotFound(
-        "record" if record_ids else "person",
-        audit_refusal=RefusalAudit(
-            principal,
-            f"{endpoint}.read",
-            "person",
-            context_person_id,
-            subject_person_id=context_person_id,
-            detail={"purpose": purpose, "reason": "no_legitimate_interest"},
-        ),
+    f = await load_read_facts(
+        session, agency_id, context_person_id, subject_ids, now, record_ids, after
     )
-    stmt = (
-        select(Record, Agency.sensitive_service)
-        .join(Agency, col(Agency.id) == Record.holder_agency_id)
-        .where(col(Record.subject_person_id).in_(list(subject_ids)))
-        .order_by(col(Record.id))
-    )
-    if record_ids is not None:
-        # History is read by id, by its holder only: a correction may have changed the basis.
-        stmt = stmt.where(
-            col(Record.id).in_(list(record_ids)),
-            or_(col(Record.holder_agency_id) == agency_id, _superseded()),
-        )
-    else:
-        stmt = stmt.where(_superseded())
-    if after is not None:
-        stmt = stmt.where(col(Record.id) > after)
-    if not interest:
+    rows = f.records
+    if not f.interest:
+        if not f.held:
+            raise NotFound(
+                "record" if record_ids else "person",
+                audit_refusal=RefusalAudit(
+                    principal,
+                    f"{endpoint}.read",
+                    "person",
+                    context_person_id,
+                    subject_person_id=context_person_id,
+                    detail={"purpose": purpose, "reason": "no_legitimate_interest"},
+                ),
+            )
         # Rule 1 still holds: the holder sees its own, even after its involvement ended; but
         # only about this person, not the people around them.
-        stmt = stmt.where(
-            Record.holder_agency_id == agency_id, Record.subject_person_id == context_person_id
-        )
-        held = await session.execute(
-            select(Record.id)
-            .where(
-                Record.holder_agency_id == agency_id,
-                Record.subject_person_id == context_person_id,
-            )
-            .limit(1)
-        )
-        if held.first() is None:
-            raise refusal
-    rows = (await session.execute(stmt)).all()
-    people = await person_facts(session, subject_ids, now.date())
-    consents = await consent_facts(session, subject_ids)
-    decisions, decision_lawful = await decision_facts(session, subject_ids, now)
-    versions = await lineages(session, subject_ids)
-    request = Request(agency_id, purpose, now, memberships)
+        rows = [
+            (r, s)
+            for r, s in rows
+            if r.holder_agency_id == agency_id and r.subject_person_id == context_person_id
+        ]
+    request = Request(agency_id, purpose, now, f.memberships)
 
     visible: list[Visible] = []
     withheld: Counter[str] = Counter()
     disclosures: list[dict[str, Any]] = []
     for rec, sensitive in rows:
-        facts = record_facts(rec, sensitive, versions.get(rec.id, frozenset()))
+        facts = record_facts(rec, sensitive, f.lineages.get(rec.id, frozenset()))
         d = decide(
             request,
             facts,
-            has_interest=interest,
-            subject=people[rec.subject_person_id],
-            consents=consents.facts,
-            decisions=decisions,
+            has_interest=f.interest,
+            subject=f.people[rec.subject_person_id],
+            consents=f.consents.facts,
+            decisions=f.decisions,
         )
         if not d.permit:
             if not d.hidden and d.reason is not None:
@@ -425,11 +650,9 @@ async def read_records(
     for v in page:
         if v.decision.basis != BasisKind.holder:
             disclosures.append(
-                _disclosure_row(principal, v, purpose, endpoint, consents, decision_lawful, now)
+                _disclosure_row(principal, v, purpose, endpoint, f.consents, f.decision_lawful, now)
             )
-    await _attach_citations(
-        session, principal, page, people, consents, decisions, request, interest
-    )
+    await _attach_citations(session, page, f, request)
     if disclosures:
         await session.execute(insert(Disclosure), disclosures)
     await append(
@@ -487,50 +710,34 @@ def _disclosure_row(
 
 
 async def _attach_citations(
-    session: AsyncSession,
-    principal: Principal,
-    page: list[Visible],
-    people: dict[uuid.UUID, PersonFacts],
-    consents: ConsentIndex,
-    decisions: list[DecisionFacts],
-    request: Request,
-    interest: bool,
+    session: AsyncSession, page: list[Visible], f: ReadFacts, request: Request
 ) -> None:
     """A reader sees a citation only if it may see the cited record."""
-    if not page:
-        return
-    by_record: dict[uuid.UUID, list[uuid.UUID]] = {}
-    for record_id, cited_id in await session.execute(
-        select(RecordCitation.record_id, RecordCitation.cited_record_id).where(
-            col(RecordCitation.record_id).in_([v.record.id for v in page])
-        )
-    ):
-        by_record.setdefault(record_id, []).append(cited_id)
-    cited_ids = {c for cs in by_record.values() for c in cs}
+    cited_ids = {c for v in page for c in f.citations.get(v.record.id, [])}
     if not cited_ids:
         return
     cited = {
-        r.id: (r, s)
-        for r, s in await session.execute(
-            select(Record, Agency.sensitive_service)
-            .join(Agency, col(Agency.id) == Record.holder_agency_id)
+        row[0]: (RecordRow(*row[:-1]), bool(row[-1]))
+        for row in await session.execute(
+            sa.select(*RECORD_COLUMNS, col(Agency.sensitive_service))
+            .join_from(Record, Agency, col(Agency.id) == Record.holder_agency_id)
             .where(col(Record.id).in_(cited_ids))
         )
     }
-    missing = {r.subject_person_id for r, _ in cited.values()} - set(people)
+    people, consents, decisions = f.people, f.consents, f.decisions
+    missing = list({r.subject_person_id for r, _ in cited.values()} - set(people))
     if missing:
-        people = {**people, **await person_facts(session, list(missing), request.now.date())}
-        more = await consent_facts(session, list(missing))
+        people = {**people, **await person_facts(session, missing, request.now.date())}
+        more = await consent_facts(session, missing)
         consents = ConsentIndex(consents.facts + more.facts, {**consents.lawful, **more.lawful})
-        decisions = decisions + (await decision_facts(session, list(missing), request.now))[0]
+        decisions = decisions + (await decision_facts(session, missing, request.now))[0]
     for v in page:
-        for cited_id in by_record.get(v.record.id, []):
+        for cited_id in f.citations.get(v.record.id, []):
             rec, sensitive = cited[cited_id]
-            facts = record_facts(rec, sensitive)
             d = decide(
                 request,
-                facts,
-                has_interest=interest,
+                record_facts(rec, sensitive),
+                has_interest=f.interest,
                 subject=people[rec.subject_person_id],
                 consents=consents.facts,
                 decisions=decisions,
@@ -549,7 +756,7 @@ async def decide_for(
     now = utcnow()
     memberships = await memberships_now(session, now)
     subjects = list({r.subject_person_id for r in records})
-    interest = {s: await has_interest(session, agency_id, s, now, memberships) for s in subjects}
+    interest = {s: await has_interest(session, agency_id, s, now) for s in subjects}
     people = await person_facts(session, subjects, now.date())
     consents = await consent_facts(session, subjects)
     decisions, _ = await decision_facts(session, subjects, now)

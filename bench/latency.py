@@ -1,0 +1,132 @@
+"""A quick, quiet probe for working on the hot path: one request at a time, in one process.
+
+    python -m bench.latency [--scale 0.05] [--n 300] [--keep DIR]
+
+Builds a small dataset in a throwaway PostgreSQL (as `python -m bench` does), then times the
+bare logged read and the app's operations sequentially through httpx's ASGI transport, and prints
+mean latency and each operation's cost as a multiple of the bare logged read. Sequential timing
+is a proxy for CPU per request, steadier than throughput on a shared machine; the bench proper
+(`python -m bench`) is what RESULTS.md reports.
+"""
+
+import argparse
+import asyncio
+import os
+import random
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def _time(client: Any, lines: list[str], n: int) -> float:
+    import json
+
+    samples = []
+    for line in lines[:n]:
+        method, path, key, body = line.split("|", 3)
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        if method == "POST":
+            headers["Idempotency-Key"] = secrets.token_hex(8)
+        t = time.perf_counter()
+        r = await client.request(
+            method, path, headers=headers, json=json.loads(body) if body else None
+        )
+        samples.append(time.perf_counter() - t)
+        assert r.status_code < 300, (path, r.status_code, r.text[:300])
+    samples.sort()
+    return statistics.mean(samples[len(samples) // 10 : -len(samples) // 10 or None])
+
+
+async def probe(admin: str, app_url: str, pepper: str, m: Any, n: int, profile: str | None) -> None:
+    import httpx
+
+    from bench.__main__ import app_env, make_targets
+
+    env = app_env(app_url, pepper)
+    os.environ.update({k: v for k, v in env.items() if k.startswith("CONFER_")})
+    targets = make_targets(m, random.Random(1), n=n + 50)
+    from bench import baseline_app
+
+    from app.asgi import app  # noqa: PLC0415 - reads the environment set above
+
+    out: dict[str, float] = {}
+    transport = httpx.ASGITransport(app=baseline_app.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://b") as c:
+        await _time(c, targets["logged"], 50)
+        out["logged"] = await _time(c, targets["logged"][50:], n)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://a") as c:
+            await _time(c, targets["summary"], 50)
+            for name in ("summary", "chronology", "disclosures", "consent"):
+                out[name] = await _time(c, targets[name][50:], n)
+            if profile:
+                import cProfile
+                import pstats
+
+                prof = cProfile.Profile()
+                prof.enable()
+                await _time(c, targets[profile][50:], n)
+                prof.disable()
+                pstats.Stats(prof).sort_stats("cumulative").print_stats(60)
+    base = out["logged"]
+    for name, t in out.items():
+        print(f"{name:12s} {t * 1000:7.2f} ms  x{t / base:5.2f} of the bare logged read")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(prog="python -m bench.latency", description=__doc__)
+    ap.add_argument("--scale", type=float, default=0.05)
+    ap.add_argument("--n", type=int, default=300)
+    ap.add_argument("--seed", type=int, default=20261125)
+    ap.add_argument("--profile", choices=["summary", "chronology", "disclosures", "consent"])
+    args = ap.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from bench import dataset, pg
+    from bench.__main__ import free_port
+
+    workdir = Path(tempfile.mkdtemp(prefix="confer-latency-", dir="/tmp"))
+    os.chmod(workdir, 0o755)
+    pgdir, port = workdir / "pg", free_port()
+    pepper = secrets.token_urlsafe(32)
+    try:
+        pg.init(pgdir)
+        pg.start(pgdir, port)
+        admin, app_url = pg.urls(port, "confer")
+        pg.create_database(pgdir, port, "confer")
+
+        from app.db import make_engine
+        from app.migrate import upgrade
+
+        async def migrate() -> None:
+            engine = make_engine(admin)
+            await upgrade(engine)
+            await engine.dispose()
+
+        asyncio.run(migrate())
+        m = dataset.run_load(admin, "postgres", dataset.Builder(args.seed, args.scale, pepper, None))
+        pg.psql(
+            pgdir,
+            port,
+            "CREATE TABLE bench_log (id bigserial PRIMARY KEY, person_id uuid, "
+            "request_id text, at timestamptz DEFAULT now());"
+            "GRANT SELECT, INSERT ON bench_log TO confer_app;"
+            "GRANT USAGE ON SEQUENCE bench_log_id_seq TO confer_app;",
+            db="confer",
+        )
+        asyncio.run(probe(admin, app_url, pepper, m, args.n, args.profile))
+    finally:
+        pg.stop(pgdir)
+        import shutil
+
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
