@@ -3,9 +3,10 @@
 import hmac
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 import jwt
+import sqlalchemy as sa
 from fastapi import Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -25,7 +26,7 @@ from app.security import api_key_matches, decode_access_token, parse_api_key
 from app.services import audit
 
 
-def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
+async def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
     maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     return maker
 
@@ -56,7 +57,7 @@ async def get_session(maker: SessionMakerDep) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -104,30 +105,39 @@ async def _principal_for(session: AsyncSession, settings: Settings, credential: 
 async def _api_key_principal(
     session: AsyncSession, settings: Settings, lookup: str, key: str
 ) -> Principal:
-    row = (
-        await session.execute(
-            select(ApiKey, Practitioner)
-            .join(Practitioner, col(Practitioner.id) == ApiKey.practitioner_id)
-            .where(ApiKey.lookup == lookup)
-        )
-    ).first()
+    row = (await session.execute(_API_KEY_Q, {"lookup": lookup})).first()
     if row is None:
         raise NotAuthenticated("The API key is not valid.")
-    api_key, practitioner = row
-    if not api_key_matches(key, api_key.secret_hash, settings.api_key_pepper.get_secret_value()):
+    if not api_key_matches(key, row.secret_hash, settings.api_key_pepper.get_secret_value()):
         raise NotAuthenticated("The API key is not valid.")
     now = utcnow()
-    if api_key.revoked_at is not None or (api_key.expires_at and api_key.expires_at <= now):
+    if row.revoked_at is not None or (row.expires_at and row.expires_at <= now):
         raise NotAuthenticated("The API key has been revoked or has expired.")
-    if not practitioner.active:
+    if not row.active:
         raise NotAuthenticated("The practitioner's account is not active.")
     return Principal(
         kind=PrincipalKind.practitioner,
-        agency_id=practitioner.agency_id,
-        practitioner_id=practitioner.id,
-        api_key_id=api_key.id,
-        roles=frozenset(AccessRole(r) for r in practitioner.roles),
+        agency_id=row.agency_id,
+        practitioner_id=row.practitioner_id,
+        api_key_id=row.id,
+        roles=frozenset(AccessRole(r) for r in row.roles),
     )
+
+
+_API_KEY_Q: Any = (
+    sa.select(
+        col(ApiKey.id),
+        col(ApiKey.secret_hash),
+        col(ApiKey.revoked_at),
+        col(ApiKey.expires_at),
+        col(Practitioner.id).label("practitioner_id"),
+        col(Practitioner.agency_id),
+        col(Practitioner.active),
+        col(Practitioner.roles),
+    )
+    .join_from(ApiKey, Practitioner, col(Practitioner.id) == ApiKey.practitioner_id)
+    .where(col(ApiKey.lookup) == sa.bindparam("lookup"))
+)
 
 
 async def _token_principal(session: AsyncSession, settings: Settings, token: str) -> Principal:
@@ -168,7 +178,7 @@ CLIENT_ROLES = frozenset({AccessRole.practitioner, AccessRole.authorised_worker}
 PrincipalDep = Annotated[Principal, Depends(authenticate)]
 
 
-def _require_agency_member(principal: PrincipalDep) -> Principal:
+async def _require_agency_member(principal: PrincipalDep) -> Principal:
     if principal.agency_id is None:
         raise Forbidden("This operation needs a caller from an agency.")
     return principal
@@ -177,7 +187,7 @@ def _require_agency_member(principal: PrincipalDep) -> Principal:
 AgencyPrincipalDep = Annotated[Principal, Depends(_require_agency_member)]
 
 
-def _require_platform_admin(principal: PrincipalDep) -> Principal:
+async def _require_platform_admin(principal: PrincipalDep) -> Principal:
     if not principal.is_platform_admin:
         raise Forbidden("Only the platform administrator may do this.")
     return principal
@@ -186,7 +196,7 @@ def _require_platform_admin(principal: PrincipalDep) -> Principal:
 PlatformAdminDep = Annotated[Principal, Depends(_require_platform_admin)]
 
 
-def _require_dpo(principal: AgencyPrincipalDep) -> Principal:
+async def _require_dpo(principal: AgencyPrincipalDep) -> Principal:
     if not principal.has(AccessRole.data_protection_officer):
         raise Forbidden("Only a data protection officer may do this.")
     return principal
@@ -195,7 +205,7 @@ def _require_dpo(principal: AgencyPrincipalDep) -> Principal:
 DpoDep = Annotated[Principal, Depends(_require_dpo)]
 
 
-def get_pagination(
+async def get_pagination(
     settings: SettingsDep,
     limit: Annotated[
         int | None, Query(ge=1, le=100, description="Page size (at most 100).")
@@ -260,4 +270,14 @@ class Creator:
         )
 
 
-CreatorDep = Annotated[Creator, Depends()]
+async def get_creator(
+    request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Creator:
+    # An async factory: FastAPI runs a class (a sync callable) dependency in a worker thread.
+    return Creator(request, session, principal, idempotency_key)
+
+
+CreatorDep = Annotated[Creator, Depends(get_creator)]

@@ -6,6 +6,7 @@ per-statement overhead cost more than the work (bench/RESULTS.md). `decoder` tur
 values back into the Python values the column types would have given.
 """
 
+import functools
 import json
 import uuid
 from collections.abc import Callable, Sequence
@@ -38,8 +39,12 @@ def _datetime(value: str | None) -> datetime | None:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
+# The same agency, person and statement ids recur across reads; parsing them is the costly part.
+_parse_uuid = functools.lru_cache(maxsize=1 << 16)(uuid.UUID)
+
+
 def _uuid(value: str | None) -> uuid.UUID | None:
-    return None if value is None else uuid.UUID(value)
+    return None if value is None else _parse_uuid(value)
 
 
 def _date(value: str | None) -> date | None:

@@ -1,9 +1,10 @@
 """Rate limits per caller, with the `limits` library (memory by default, Redis when shared)."""
 
+import functools
 import math
 import time
 
-from limits import parse
+from limits import RateLimitItem, parse
 from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
@@ -19,8 +20,13 @@ def make_rate_limiter(storage_url: str) -> MovingWindowRateLimiter:
     return MovingWindowRateLimiter(storage)
 
 
+@functools.lru_cache(maxsize=16)
+def _rule(rule: str) -> RateLimitItem:
+    return parse(rule)
+
+
 async def enforce_rate_limit(limiter: MovingWindowRateLimiter, key: str, rule: str) -> None:
-    item = parse(rule)
+    item = _rule(rule)
     if await limiter.hit(item, "confer", key):
         return
     stats = await limiter.get_window_stats(item, "confer", key)

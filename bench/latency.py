@@ -43,7 +43,7 @@ async def _time(client: Any, lines: list[str], n: int) -> float:
     return statistics.mean(samples[len(samples) // 10 : -len(samples) // 10 or None])
 
 
-async def probe(admin: str, app_url: str, pepper: str, m: Any, n: int, profile: str | None) -> None:
+async def probe(admin: str, app_url: str, pepper: str, m: Any, n: int, profile: str | None, only: list[str]) -> None:
     import httpx
 
     from bench.__main__ import app_env, make_targets
@@ -64,7 +64,7 @@ async def probe(admin: str, app_url: str, pepper: str, m: Any, n: int, profile: 
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://a") as c:
             await _time(c, targets["summary"], 50)
-            for name in ("summary", "chronology", "disclosures", "consent"):
+            for name in only or ("summary", "chronology", "disclosures", "consent"):
                 out[name] = await _time(c, targets[name][50:], n)
             if profile:
                 import cProfile
@@ -85,6 +85,7 @@ def main() -> None:
     ap.add_argument("--scale", type=float, default=0.05)
     ap.add_argument("--n", type=int, default=300)
     ap.add_argument("--seed", type=int, default=20261125)
+    ap.add_argument("--only", nargs="*", default=[])
     ap.add_argument("--profile", choices=["summary", "chronology", "disclosures", "consent"])
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
@@ -120,7 +121,7 @@ def main() -> None:
             "GRANT USAGE ON SEQUENCE bench_log_id_seq TO confer_app;",
             db="confer",
         )
-        asyncio.run(probe(admin, app_url, pepper, m, args.n, args.profile))
+        asyncio.run(probe(admin, app_url, pepper, m, args.n, args.profile, args.only))
     finally:
         pg.stop(pgdir)
         import shutil

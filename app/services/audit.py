@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import rfc8785
-from sqlalchemy import insert, literal_column
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from app.context import request_id_var
 from app.db import utcnow
@@ -57,14 +56,33 @@ async def append(
     row["body"] = body
     if session.get_bind().dialect.name == "postgresql":
         # Chained later by the sealer, so concurrent requests never queue on the chain's head.
-        row["txid"] = literal_column("pg_current_xact_id()::text::bigint")
-        await session.execute(insert(AuditEntry).values(**row))
+        await session.execute(_INSERT_PG, row)
         return
     # SQLite has one writer anyway: chain inside the write transaction.
-    entry_id = (
-        await session.execute(insert(AuditEntry).values(**row).returning(col(AuditEntry.id)))
-    ).scalar_one()
+    entry_id = (await session.execute(_INSERT_RETURNING_ID, row)).scalar_one()
     await chain_entries(session, [(entry_id, body)])
+
+
+# Core statements built once: this runs on every request.
+_TABLE = AuditEntry.__table__  # type: ignore[attr-defined]
+_COLUMNS = (
+    "occurred_at",
+    "request_id",
+    "agency_id",
+    "practitioner_id",
+    "client_id",
+    "action",
+    "object_type",
+    "object_id",
+    "subject_person_id",
+    "outcome",
+    "body",
+)
+_VALUES = {c: sa.bindparam(c, type_=_TABLE.c[c].type) for c in _COLUMNS}
+_INSERT_PG = sa.insert(_TABLE).values(
+    **_VALUES, txid=sa.literal_column("pg_current_xact_id()::text::bigint")
+)
+_INSERT_RETURNING_ID = sa.insert(_TABLE).values(**_VALUES).returning(_TABLE.c.id)
 
 
 @dataclass(frozen=True)

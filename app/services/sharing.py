@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import and_, insert, or_
+from sqlalchemy import and_, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
@@ -654,7 +654,7 @@ async def read_records(
             )
     await _attach_citations(session, page, f, request)
     if disclosures:
-        await session.execute(insert(Disclosure), disclosures)
+        await session.execute(_INSERT_DISCLOSURE, disclosures)
     await append(
         session,
         principal,
@@ -670,6 +670,9 @@ async def read_records(
         },
     )
     return ReadResult(page, withheld, now, has_more)
+
+
+_INSERT_DISCLOSURE = sa.insert(Disclosure.__table__)  # type: ignore[attr-defined]
 
 
 def _disclosure_row(
