@@ -1,5 +1,5 @@
-"""Actions, reviews, and case 8's regression: no closing while concerns remain without a real
-follow-up arrangement."""
+"""Actions, reviews and alerts. Case 8's regression (no closing while concerns remain without a
+real follow-up arrangement) is told in tests/stories/test_case_08_maggie.py."""
 
 import uuid
 from datetime import date, timedelta
@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import update
 
 from app.models.plans import Review
-from tests.factories import make_practitioner, make_staffed_agency, register_person
+from tests.factories import make_staffed_agency, register_person
 from tests.test_auth import assert_problem
 
 TODAY = date.today()
@@ -88,91 +88,6 @@ async def test_fortnightly_review_recurs_and_overdue_is_listed(client, session):
         == (TODAY + timedelta(days=13)).isoformat()
     )
     assert (await client.get("/alerts", headers=hv.headers)).json() == []
-
-
-async def test_case_8_no_closing_without_a_follow_up_that_someone_owns(client, session):
-    sc_admin, sw = await make_staffed_agency(
-        client, name="Children's social care", kind="social_care", job_title="Social worker"
-    )
-    _, midwife = await make_staffed_agency(
-        client, name="Community midwifery", kind="midwifery", job_title="Community midwife"
-    )
-    baby = await register_person(
-        client,
-        actor=sw,
-        given_name=None,
-        family_name=None,
-        date_of_birth=None,
-        kind="unborn",
-        expected_date=(TODAY + timedelta(days=60)).isoformat(),
-        nhs_number=None,
-    )
-    [involvement] = (
-        await client.get(f"/people/{baby['id']}/involvements", headers=sw.headers)
-    ).json()
-    url = f"/involvements/{involvement['id']}/end"
-    # Concerns remain: the social worker cannot simply close the case.
-    problem = assert_problem(
-        await client.post(
-            url,
-            headers=sw.headers,
-            json={"reason": "Initial assessment: no further action", "concerns_remain": True},
-        ),
-        422,
-    )
-    assert "follow-up" in problem["errors"][0]["detail"]
-    # A real arrangement: the midwife is named to monitor, with a dated review.
-    r = await client.post(
-        url,
-        headers=sw.headers,
-        json={
-            "reason": "Initial assessment complete",
-            "concerns_remain": True,
-            "follow_up": {
-                "monitor_practitioner_id": midwife.practitioner_id,
-                "review_on": (TODAY + timedelta(days=14)).isoformat(),
-                "what": "Visit Maggie and the baby; tell social care of any concern",
-            },
-        },
-    )
-    assert r.status_code == 200, r.text
-    assert r.json()["ended_at"]
-    # The midwife is asked to accept it; only she can.
-    alerts = (await client.get("/alerts", headers=midwife.headers)).json()
-    assert [a["kind"] for a in alerts] == ["follow_up_awaiting_acceptance"]
-    fu_id = alerts[0]["object_id"]
-    colleague = await make_practitioner(client, admin=sc_admin, name="Team manager")
-    assert_problem(
-        await client.post(
-            f"/follow-ups/{fu_id}/acceptance", headers={**colleague.headers, "If-Match": "*"}
-        ),
-        403,
-    )
-    r = await client.post(
-        f"/follow-ups/{fu_id}/acceptance", headers={**midwife.headers, "If-Match": "*"}
-    )
-    assert r.status_code == 200 and r.json()["accepted_at"]
-    r = await client.post(
-        f"/follow-ups/{fu_id}/failed-contacts",
-        headers=midwife.headers,
-        json={"note": "No answer at Mark's address"},
-    )
-    assert r.json()["failed_contacts"] == 1
-    review_id = r.json()["review"]["id"]
-    # The review goes overdue: whoever ended the involvement is alerted.
-    await session.execute(
-        update(Review)
-        .where(Review.id == uuid.UUID(review_id))
-        .values(due_on=TODAY - timedelta(days=2))
-    )
-    await session.commit()
-    alerts = (await client.get("/alerts", headers=sw.headers)).json()
-    assert [a["kind"] for a in alerts] == ["follow_up_review_overdue"]
-    # Ending twice is a conflict naming the state.
-    again = await client.post(
-        url, headers=sw.headers, json={"reason": "x", "concerns_remain": False}
-    )
-    assert assert_problem(again, 409)["current_state"] == "ended"
 
 
 async def test_case_1_agencies_alert_each_other_of_concerns(client):

@@ -1,0 +1,489 @@
+"""Case 5, the JAG: a standing group under s.115 with a chair and a deputy; the monthly meeting
+selects families; each attending agency gets its own pack; actions with owners; progress reviewed at
+the next meeting. The step table is case_05_the_jag.md."""
+
+from tests.factories import ADMIN, add_record, decide_sharing, register_person, summary_of, withheld
+from tests.stories.steps_a import (
+    action_ids,
+    born,
+    colleague,
+    days,
+    move,
+    nhs,
+    ok,
+    pack,
+    plan,
+    refused,
+    seen,
+    staffed,
+    unknown,
+)
+from tests.stories.story import Story
+
+CDR = "crime_and_disorder_reduction"
+LAST_MONTH = days(-28)
+
+PEOPLE = {  # name: (NHS number, age, family)
+    "Mick": (nhs(501), 45, 1),
+    "Tony": (nhs(502), 17, 1),
+    "Louise": (nhs(503), 14, 1),
+    "Dean": (nhs(504), 40, 2),
+    "Kayla": (nhs(505), 14, 2),
+    "Pat": (nhs(506), 42, 3),
+    "Charlie": (nhs(507), 17, 3),
+    "Ben": (nhs(508), 14, 3),
+}
+
+GROUP = "Hangs around with a large group on the estate"
+AGGRO = "Well known to police; aggressive when approached"
+INTEL = "Intelligence: drug and alcohol abuse rife in the group"
+STARTED = "Has started to hang around with the same group"
+PRESSURED = "Told her personal adviser she is pressured to try hard drugs"
+ASSESSED = "Initial assessment: impact of the parents' substance misuse"
+PROBATION = "On probation after a drug-related conviction; on methadone maintenance"
+THREATS = "Charged with a public order offence after threats to neighbours"
+STREETS = "Neighbours report her out late, swearing, damaging property, bullying"
+TENANCY = "Neighbours' complaints against the tenancy"
+CALLOUTS = "Called to the address after neighbours' complaints"
+ABH = "Convicted of actual bodily harm after a nightclub fight"
+DRUNK = "Picked up drunk and disorderly several times and taken home"
+DV = "Anonymous calls reporting suspected domestic violence at the address"
+
+
+async def test_case_5_the_jag(client):
+    story = Story.load(client, "case_05_the_jag.md")
+
+    async with story.step("1"):
+        la_admin, chair = await staffed(
+            client,
+            agency="Council social inclusion unit",
+            kind="local_authority",
+            worker="Lorna Bell",
+            job_title="Social inclusion manager",
+        )
+        _, police = await staffed(
+            client, agency="Police", kind="police", worker="Insp. Ray Dunn", job_title="Inspector"
+        )
+        _, probation = await staffed(
+            client,
+            agency="Probation",
+            kind="probation",
+            worker="Paul Finch",
+            job_title="Probation officer",
+        )
+        _, yos = await staffed(
+            client,
+            agency="Youth offending service",
+            kind="youth_offending",
+            worker="Yas Khan",
+            job_title="YOS worker",
+        )
+        _, housing = await staffed(
+            client,
+            agency="Housing trust",
+            kind="housing",
+            worker="Hugh Ball",
+            job_title="Housing officer",
+        )
+        connexions_admin, manager = await staffed(
+            client,
+            agency="Connexions",
+            kind="youth_support",
+            worker="Mona Tate",
+            job_title="Connexions team manager",
+        )
+        adviser = await colleague(
+            client, connexions_admin, name="Priya Adams", job_title="Personal adviser"
+        )
+        _, social_care = await staffed(
+            client,
+            agency="Children's social care",
+            kind="social_care",
+            worker="Sue Lowe",
+            job_title="Social worker",
+        )
+        _, school = await staffed(
+            client, agency="Westfield School", kind="school", worker="Ted Hunt", job_title="Teacher"
+        )
+        members = [probation, yos, housing, manager]
+        jag = await ok(
+            client,
+            "POST",
+            "/groups",
+            la_admin,
+            json={
+                "name": "Joint Action Group",
+                "kind": "joint_action_group",
+                "chair_agency_id": chair.agency_id,
+                "deputy_agency_id": police.agency_id,
+                "purposes": [CDR],
+                "legal_gateway": "crime_and_disorder_act_s115",
+                "agreement": "Standard process for exchanging information under s.115",
+                "members": [m.agency_id for m in members],
+            },
+        )
+        gid = jag["id"]
+        everyone = [chair, police, *members]
+        for member in everyone:
+            seen_group = await ok(client, "GET", f"/groups/{gid}", member)
+            assert {m["agency_id"] for m in seen_group["members"]} == {
+                a.agency_id for a in everyone
+            }
+            assert seen_group["chair_agency_id"] == chair.agency_id
+            assert seen_group["deputy_agency_id"] == police.agency_id
+            assert seen_group["legal_gateway"] == "crime_and_disorder_act_s115"
+        outside = await ok(client, "GET", f"/groups/{gid}", school)
+        assert outside["members"] == []
+        # The platform admin, too, may check the membership.
+        r = await client.get(f"/groups/{gid}", headers=ADMIN)
+        assert len(r.json()["members"]) == 6
+
+    async with story.step("2"):
+        people = {}
+
+        async def know(actor, name, reason):
+            number, age, _ = PEOPLE[name]
+            p = await register_person(
+                client,
+                actor=actor,
+                given_name=name,
+                date_of_birth=born(age),
+                nhs_number=number,
+                reason=reason,
+            )
+            people[name] = p["id"]
+            return p["id"]
+
+        for name in PEOPLE:
+            await know(police, name, "Known to local police")
+        await know(probation, "Mick", "On probation")
+        await know(adviser, "Louise", "Connexions personal adviser")
+        await know(housing, "Pat", "Tenant")
+        await know(housing, "Dean", "Tenant")
+        await know(social_care, "Tony", "Initial assessment")
+        await know(social_care, "Louise", "Initial assessment")
+        records = {}
+        for actor, name, category, level, text in (
+            (police, "Tony", "family_circumstances", "non_confidential", GROUP),
+            (police, "Tony", "offending", "special", AGGRO),
+            (police, "Tony", "substance_misuse", "special", INTEL),
+            (police, "Louise", "family_circumstances", "non_confidential", STARTED),
+            (police, "Dean", "offending", "special", THREATS),
+            (police, "Kayla", "family_circumstances", "confidential", STREETS),
+            (police, "Pat", "family_circumstances", "confidential", CALLOUTS),
+            (police, "Charlie", "offending", "special", ABH),
+            (police, "Ben", "offending", "special", DRUNK),
+            (probation, "Mick", "offending", "special", PROBATION),
+            (adviser, "Louise", "substance_misuse", "special", PRESSURED),
+            (housing, "Pat", "family_circumstances", "confidential", DV),
+            (housing, "Dean", "housing", "confidential", TENANCY),
+            (social_care, "Tony", "social_care", "confidential", ASSESSED),
+            (social_care, "Louise", "social_care", "confidential", ASSESSED),
+        ):
+            records[(actor.agency_id, name, text)] = await add_record(
+                client,
+                actor=actor,
+                subject=people[name],
+                category=category,
+                level=level,
+                summary=text,
+            )
+        view = await summary_of(client, actor=police, person=people["Tony"], purpose=CDR)
+        assert seen(view) == {GROUP, AGGRO, INTEL} and withheld(view) == {"no_consent": 1}
+        view = await summary_of(client, actor=adviser, person=people["Louise"], purpose=CDR)
+        assert seen(view) == {STARTED, PRESSURED}
+        for member in (chair, yos, housing):
+            await unknown(client, member, people["Tony"], CDR)
+        await unknown(client, probation, people["Louise"], CDR)
+
+    async with story.step("3"):
+        for actor, names in (
+            (police, ["Tony", "Louise", "Dean", "Kayla", "Charlie", "Ben"]),
+            (probation, ["Mick"]),
+            (housing, ["Pat"]),
+        ):
+            for name in names:
+                added = await ok(
+                    client,
+                    "POST",
+                    f"/groups/{gid}/agenda",
+                    actor,
+                    json={
+                        "person_id": people[name],
+                        "meeting_on": LAST_MONTH,
+                        "reason": "A cause for concern under the Crime and Disorder Act",
+                    },
+                )
+                assert [e["person_id"] for e in added["entries"]] == [people[name]]
+        agenda = await ok(client, "GET", f"/groups/{gid}/agenda", yos)
+        assert {e["person_id"] for e in agenda["items"]} == set(people.values())
+        await refused(client, "GET", f"/groups/{gid}/agenda", school, 404)
+
+        async def share_with_jag(actor, name, texts, legal_basis, article9):
+            return await decide_sharing(
+                client,
+                actor=actor,
+                kind="share",
+                subject_person_id=people[name],
+                recipient_groups=[gid],
+                purposes=[CDR],
+                record_ids=[records[(actor.agency_id, name, t)]["id"] for t in texts],
+                legal_basis=legal_basis,
+                reasons="Targeted support and action agreed at the JAG",
+                consent_sought=False,
+                consent_not_sought_reason="Seeking consent would prejudice the prevention of crime",
+                subject_told=False,
+                not_told_reason="Telling them would prejudice the prevention of crime",
+                article9_condition=article9,
+            )
+
+        s115, unlawful = "crime_and_disorder_act_s115", "preventing_or_detecting_unlawful_acts"
+        for name, texts in (
+            ("Tony", [AGGRO]),  # not the intelligence on the group
+            ("Dean", [THREATS]),
+            ("Kayla", [STREETS]),
+            ("Pat", [CALLOUTS]),
+            ("Charlie", [ABH]),
+            ("Ben", [DRUNK]),
+        ):
+            await share_with_jag(police, name, texts, s115, unlawful)
+        await share_with_jag(probation, "Mick", [PROBATION], s115, unlawful)
+        await share_with_jag(housing, "Pat", [DV], s115, unlawful)
+        await share_with_jag(housing, "Dean", [TENANCY], s115, unlawful)
+        await share_with_jag(
+            adviser,
+            "Louise",
+            [PRESSURED],
+            "public_interest",
+            "safeguarding_children_and_individuals_at_risk",
+        )
+        view = await summary_of(client, actor=housing, person=people["Tony"], purpose=CDR)
+        assert seen(view) == {GROUP, AGGRO} and withheld(view) == {"no_consent": 2}
+        view = await summary_of(client, actor=yos, person=people["Louise"], purpose=CDR)
+        assert seen(view) == {STARTED, PRESSURED} and withheld(view) == {"no_consent": 1}
+        view = await summary_of(client, actor=probation, person=people["Pat"], purpose=CDR)
+        assert seen(view) == {CALLOUTS, DV}
+        # Shared with the group for its purpose, and nothing else.
+        view = await summary_of(
+            client, actor=housing, person=people["Tony"], purpose="housing_support"
+        )
+        assert seen(view) == {GROUP}
+        view = await summary_of(client, actor=social_care, person=people["Louise"], purpose=CDR)
+        assert seen(view) == {STARTED, ASSESSED} and PRESSURED not in seen(view)
+        await unknown(client, school, people["Tony"], CDR)
+
+    async with story.step("4"):
+        # The chair's unit records the people the JAG selected, so that it can record the plan.
+        for name, (number, age, _) in PEOPLE.items():
+            mine = await register_person(
+                client,
+                actor=chair,
+                given_name=name,
+                date_of_birth=born(age),
+                nhs_number=number,
+                reason="Selected by the JAG for targeted support",
+            )
+            assert mine["id"] == people[name]
+        attending = [chair, police, *members]
+        meeting = await ok(
+            client,
+            "POST",
+            "/conferences",
+            chair,
+            json={
+                "kind": "group_meeting",
+                "title": "JAG monthly meeting",
+                "held_on": LAST_MONTH,
+                "purpose": CDR,
+                "group_id": gid,
+                "chair_practitioner_id": chair.practitioner_id,
+                "attending_agency_ids": [a.agency_id for a in attending],
+                "subject_person_ids": list(people.values()),
+            },
+        )
+        mid = meeting["id"]
+        packs = {a.agency_id: await pack(client, a, mid) for a in attending}
+        everyone_sees = {
+            "Mick": {PROBATION},
+            "Tony": {GROUP, AGGRO},
+            "Louise": {STARTED, PRESSURED},
+            "Dean": {THREATS, TENANCY},
+            "Kayla": {STREETS},
+            "Pat": {CALLOUTS, DV},
+            "Charlie": {ABH},
+            "Ben": {DRUNK},
+        }
+        for a in attending:
+            got = packs[a.agency_id]
+            assert set(got) == set(people.values())
+            for name, pid in people.items():
+                expected = everyone_sees[name] | (
+                    {INTEL} if a is police and name == "Tony" else set()
+                )
+                assert seen(got[pid]) == expected, (a, name)
+            # The police's intelligence: in the police's pack only; counted in the others.
+            tony = got[people["Tony"]]
+            assert withheld(tony) == {"no_consent": 1 if a is police else 2}, a
+            assert withheld(got[people["Louise"]]) == {"no_consent": 1}  # social care's
+        for outsider in (school, social_care):
+            await refused(client, "GET", f"/conferences/{mid}", outsider, 404)
+            await refused(client, "GET", f"/conferences/{mid}/pack", outsider, 404)
+
+    async with story.step("5"):
+        for actor, kind, text in (
+            (housing, "contribution", "Family 2 at risk of breaching their tenancy"),
+            (
+                manager,
+                "contribution",
+                "The adviser has spoken to Louise about the dangers of drugs",
+            ),
+            (chair, "decision", "Family 1: assessment of each child; police, YOS, Connexions act"),
+            (chair, "decision", "Family 2: neighbours to record incidents; tenancy warning"),
+            (chair, "decision", "Family 3: Connexions to engage Charlie and Ben; police monitor"),
+        ):
+            await ok(
+                client,
+                "POST",
+                f"/conferences/{mid}/notes",
+                actor,
+                status=200,
+                json={"kind": kind, "text": text},
+            )
+        for member in attending:
+            minutes = await ok(client, "GET", f"/conferences/{mid}", member)
+            assert [n["kind"] for n in minutes["notes"]] == ["contribution"] * 2 + ["decision"] * 3
+            assert minutes["chair_practitioner_id"] == chair.practitioner_id
+        await refused(client, "GET", f"/conferences/{mid}", school, 404)
+
+    async with story.step("6"):
+        actions = {}
+        for key, owner, name, description in (
+            (
+                "assess",
+                social_care,
+                "Louise",
+                "Assess each child and the impact of the parents' drug use",
+            ),
+            ("parole", probation, "Mick", "Confirm whether any parole conditions are breached"),
+            ("patrol", police, "Tony", "Alert community support officers; short intensive patrol"),
+            ("youth", yos, "Tony", "Youth workers engage the group in other activities"),
+            ("club", adviser, "Louise", "Find a youth club for Louise and her friends"),
+            ("tenancy", housing, "Dean", "Tell the family they risk breaching their tenancy"),
+            ("schools", chair, "Kayla", "Ask education welfare for the schools' information"),
+            (
+                "engage",
+                adviser,
+                "Charlie",
+                "Engage Charlie and Ben: education, employment, activities",
+            ),
+            ("dv", police, "Pat", "Family support unit to monitor the suspected domestic violence"),
+        ):
+            actions[key] = await plan(
+                client,
+                chair,
+                child_id=people[name],
+                plan="JAG action plan",
+                description=description,
+                owner_agency_id=owner.agency_id,
+                owner_practitioner_id=owner.practitioner_id,
+                due_on=days(0),
+            )
+        assert await action_ids(client, chair) == {a["id"] for a in actions.values()}
+        owned = {
+            police.agency_id: {"patrol", "dv"},
+            probation.agency_id: {"parole"},
+            yos.agency_id: {"youth"},
+            housing.agency_id: {"tenancy"},
+            adviser.agency_id: {"club", "engage"},
+            social_care.agency_id: {"assess"},
+        }
+        for owner in (police, probation, yos, housing, adviser, social_care):
+            assert await action_ids(client, owner) == {
+                actions[k]["id"] for k in owned[owner.agency_id]
+            }, owner
+        got = await ok(client, "GET", f"/actions/{actions['club']['id']}", adviser)
+        assert got["owner_practitioner_id"] == adviser.practitioner_id and got["due_on"] == days(0)
+        await refused(client, "GET", f"/actions/{actions['club']['id']}", housing, 404)
+        await refused(client, "GET", f"/actions/{actions['parole']['id']}", police, 404)
+        assert await action_ids(client, school) == set()
+        await refused(client, "GET", f"/actions/{actions['patrol']['id']}", school, 404)
+
+    async with story.step("7"):
+        parole = "No known breaches of parole; the parents' behaviour is not a cause for concern"
+        club = "Louise goes to a youth club; she appears to have severed ties with the group"
+        await move(client, probation, actions["parole"]["id"], "done", outcome=parole)
+        await move(client, adviser, actions["club"]["id"], "in_progress")
+        await move(client, adviser, actions["club"]["id"], "done", outcome=club)
+        await move(
+            client, police, actions["patrol"]["id"], "done", outcome="Patrol done; CSOs alerted"
+        )
+        await move(client, housing, actions["tenancy"]["id"], "in_progress")
+        for actor, key in ((chair, "club"), (adviser, "club"), (chair, "parole")):
+            got = await ok(client, "GET", f"/actions/{actions[key]['id']}", actor)
+            assert got["status"] == "done" and got["outcome"] in (parole, club)
+        await refused(client, "GET", f"/actions/{actions['club']['id']}", yos, 404)
+        reopen = await refused(
+            client,
+            "POST",
+            f"/actions/{actions['parole']['id']}/transitions",
+            probation,
+            409,
+            json={"to": "in_progress"},
+            if_match=True,
+        )
+        assert reopen["current_state"] == "done"
+
+    async with story.step("8"):
+        follow_up = await ok(
+            client,
+            "POST",
+            "/conferences",
+            chair,
+            json={
+                "kind": "group_meeting",
+                "title": "JAG monthly meeting: progress",
+                "held_on": days(0),
+                "purpose": CDR,
+                "group_id": gid,
+                "chair_practitioner_id": chair.practitioner_id,
+                "attending_agency_ids": [a.agency_id for a in attending],
+                "subject_person_ids": list(people.values()),
+            },
+        )
+        progress = {
+            a["id"]: (a["status"], a["outcome"])
+            for a in (await ok(client, "GET", "/actions", chair))["items"]
+        }
+        assert progress == {
+            actions["assess"]["id"]: ("open", None),
+            actions["parole"]["id"]: ("done", parole),
+            actions["patrol"]["id"]: ("done", "Patrol done; CSOs alerted"),
+            actions["youth"]["id"]: ("open", None),
+            actions["club"]["id"]: ("done", club),
+            actions["tenancy"]["id"]: ("in_progress", None),
+            actions["schools"]["id"]: ("open", None),
+            actions["engage"]["id"]: ("open", None),
+            actions["dv"]["id"]: ("open", None),
+        }
+        for_louise = await ok(
+            client, "GET", "/actions", chair, params={"child_id": people["Louise"]}
+        )
+        assert {a["id"] for a in for_louise["items"]} == {
+            actions["assess"]["id"],
+            actions["club"]["id"],
+        }
+        await ok(
+            client,
+            "POST",
+            f"/conferences/{follow_up['id']}/notes",
+            chair,
+            status=200,
+            json={"kind": "decision", "text": "Progress reviewed: 3 done, 1 under way, 5 open"},
+        )
+        for member in attending:
+            got = await pack(client, member, follow_up["id"])
+            assert seen(got[people["Louise"]]) == {STARTED, PRESSURED}, member
+        assert await action_ids(client, housing) == {actions["tenancy"]["id"]}
+        await refused(client, "GET", f"/conferences/{follow_up['id']}", school, 404)
+
+    story.done()
