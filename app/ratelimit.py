@@ -5,19 +5,46 @@ import math
 import time
 
 from limits import RateLimitItem, parse
-from limits.aio.storage import Storage
-from limits.aio.strategies import MovingWindowRateLimiter
-from limits.storage import storage_from_string
+from limits import strategies as sync_strategies
+from limits.aio import strategies as async_strategies
+from limits.aio.storage import Storage as AsyncStorage
+from limits.storage import MemoryStorage, storage_from_string
 
 from app.errors import RateLimited
 
 
-def make_rate_limiter(storage_url: str) -> MovingWindowRateLimiter:
-    # limits' async storages are named async+<scheme>.
-    url = storage_url if storage_url.startswith("async+") else "async+" + storage_url
-    storage = storage_from_string(url)
-    assert isinstance(storage, Storage)
-    return MovingWindowRateLimiter(storage)
+class RateLimiter:
+    """A moving window per key. In memory the synchronous storage is used: it does no I/O, and
+    limits' async memory storage hands every key to a worker thread each time it expires events
+    (measured as the largest per-request cost after the database; see bench/RESULTS.md)."""
+
+    def __init__(self, storage_url: str) -> None:
+        self._sync: sync_strategies.MovingWindowRateLimiter | None = None
+        self._async: async_strategies.MovingWindowRateLimiter | None = None
+        if storage_url.removeprefix("async+").startswith("memory://"):
+            self._sync = sync_strategies.MovingWindowRateLimiter(MemoryStorage())
+        else:
+            # limits' async storages are named async+<scheme>.
+            url = storage_url if storage_url.startswith("async+") else "async+" + storage_url
+            storage = storage_from_string(url)
+            assert isinstance(storage, AsyncStorage)
+            self._async = async_strategies.MovingWindowRateLimiter(storage)
+
+    async def hit(self, item: RateLimitItem, key: str) -> bool:
+        if self._sync is not None:
+            return self._sync.hit(item, "confer", key)
+        assert self._async is not None
+        return await self._async.hit(item, "confer", key)
+
+    async def reset_time(self, item: RateLimitItem, key: str) -> float:
+        if self._sync is not None:
+            return self._sync.get_window_stats(item, "confer", key).reset_time
+        assert self._async is not None
+        return (await self._async.get_window_stats(item, "confer", key)).reset_time
+
+
+def make_rate_limiter(storage_url: str) -> RateLimiter:
+    return RateLimiter(storage_url)
 
 
 @functools.lru_cache(maxsize=16)
@@ -25,12 +52,11 @@ def _rule(rule: str) -> RateLimitItem:
     return parse(rule)
 
 
-async def enforce_rate_limit(limiter: MovingWindowRateLimiter, key: str, rule: str) -> None:
+async def enforce_rate_limit(limiter: RateLimiter, key: str, rule: str) -> None:
     item = _rule(rule)
-    if await limiter.hit(item, "confer", key):
+    if await limiter.hit(item, key):
         return
-    stats = await limiter.get_window_stats(item, "confer", key)
-    retry = max(1, math.ceil(stats.reset_time - time.time()))
+    retry = max(1, math.ceil(await limiter.reset_time(item, key) - time.time()))
     raise RateLimited(
         f"Rate limit of {rule} exceeded; retry in {retry} s.", headers={"Retry-After": str(retry)}
     )

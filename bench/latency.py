@@ -28,6 +28,7 @@ async def _time(client: Any, lines: list[str], n: int) -> float:
     import json
 
     samples = []
+    cpu = time.process_time()
     for line in lines[:n]:
         method, path, key, body = line.split("|", 3)
         headers = {"Authorization": f"Bearer {key}"} if key else {}
@@ -39,8 +40,12 @@ async def _time(client: Any, lines: list[str], n: int) -> float:
         )
         samples.append(time.perf_counter() - t)
         assert r.status_code < 300, (path, r.status_code, r.text[:300])
+    _cpu[id(lines)] = (time.process_time() - cpu) / n
     samples.sort()
     return statistics.mean(samples[len(samples) // 10 : -len(samples) // 10 or None])
+
+
+_cpu: dict[int, float] = {}
 
 
 async def probe(admin: str, app_url: str, pepper: str, m: Any, n: int, profile: str | None, only: list[str]) -> None:
@@ -56,16 +61,21 @@ async def probe(admin: str, app_url: str, pepper: str, m: Any, n: int, profile: 
     from app.asgi import app  # noqa: PLC0415 - reads the environment set above
 
     out: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     transport = httpx.ASGITransport(app=baseline_app.app)
     async with httpx.AsyncClient(transport=transport, base_url="http://b") as c:
         await _time(c, targets["logged"], 50)
-        out["logged"] = await _time(c, targets["logged"][50:], n)
+        lines = targets["logged"][50:]
+        out["logged"] = await _time(c, lines, n)
+        cpu["logged"] = _cpu[id(lines)]
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://a") as c:
             await _time(c, targets["summary"], 50)
             for name in only or ("summary", "chronology", "disclosures", "consent"):
-                out[name] = await _time(c, targets[name][50:], n)
+                lines = targets[name][50:]
+                out[name] = await _time(c, lines, n)
+                cpu[name] = _cpu[id(lines)]
             if profile:
                 import cProfile
                 import pstats
@@ -74,10 +84,17 @@ async def probe(admin: str, app_url: str, pepper: str, m: Any, n: int, profile: 
                 prof.enable()
                 await _time(c, targets[profile][50:], n)
                 prof.disable()
-                pstats.Stats(prof).sort_stats("cumulative").print_stats(60)
+                st = pstats.Stats(prof).sort_stats(os.environ.get("SORT", "cumulative"))
+                st.print_stats(45)
+                print(f"profiled python time per request: {st.total_tt / n * 1000:.2f} ms")  # type: ignore[attr-defined]
+                if os.environ.get("CALLERS"):
+                    st.print_callers(os.environ["CALLERS"])
     base = out["logged"]
     for name, t in out.items():
-        print(f"{name:12s} {t * 1000:7.2f} ms  x{t / base:5.2f} of the bare logged read")
+        print(
+            f"{name:12s} {t * 1000:7.2f} ms  x{t / base:5.2f} of the bare logged read; "
+            f"this process's CPU {cpu[name] * 1000:6.2f} ms/request"
+        )
 
 
 def main() -> None:
@@ -85,6 +102,7 @@ def main() -> None:
     ap.add_argument("--scale", type=float, default=0.05)
     ap.add_argument("--n", type=int, default=300)
     ap.add_argument("--seed", type=int, default=20261125)
+    ap.add_argument("--unix-socket", action="store_true", help="connect over a Unix socket")
     ap.add_argument("--only", nargs="*", default=[])
     ap.add_argument("--profile", choices=["summary", "chronology", "disclosures", "consent"])
     args = ap.parse_args()
@@ -121,6 +139,8 @@ def main() -> None:
             "GRANT USAGE ON SEQUENCE bench_log_id_seq TO confer_app;",
             db="confer",
         )
+        if args.unix_socket:
+            app_url = f"postgresql+asyncpg://confer_app@/confer?host={pgdir}&port={port}"
         asyncio.run(probe(admin, app_url, pepper, m, args.n, args.profile, args.only))
     finally:
         pg.stop(pgdir)
