@@ -28,7 +28,6 @@ from app.models.sharing import (
     Article6Basis,
     ConsentStatement,
     ConsentSubject,
-    Disclosure,
     GroupAgendaEntry,
     GroupMembership,
     Record,
@@ -653,8 +652,6 @@ async def read_records(
                 _disclosure_row(principal, v, purpose, endpoint, f.consents, f.decision_lawful, now)
             )
     await _attach_citations(session, page, f, request)
-    if disclosures:
-        await session.execute(_INSERT_DISCLOSURE, disclosures)
     await append(
         session,
         principal,
@@ -668,11 +665,9 @@ async def read_records(
             "withheld": sum(withheld.values()),
             "policy_version": POLICY_VERSION,
         },
+        disclosures=disclosures,
     )
     return ReadResult(page, withheld, now, has_more)
-
-
-_INSERT_DISCLOSURE = sa.insert(Disclosure.__table__)  # type: ignore[attr-defined]
 
 
 def _disclosure_row(
