@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-POLICY_VERSION = "2026-11-25.1"
+POLICY_VERSION = "2026-11-25.2"
 
 
 class Category(StrEnum):
@@ -188,6 +188,8 @@ class DecisionFacts:
     record_ids: frozenset[uuid.UUID] = frozenset()  # empty: every record in scope, new ones too
     expires_at: datetime | None = None
     ended_at: datetime | None = None
+    # Named practitioners of the recipients: only they receive it (empty: the whole agency).
+    recipient_practitioners: frozenset[uuid.UUID] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +200,9 @@ class Request:
     purpose: str
     now: datetime
     memberships: Mapping[uuid.UUID, frozenset[uuid.UUID]] = field(default_factory=dict)
+    # The reading practitioner; None asks what the agency as a whole could receive (a holder
+    # checking, before it points records out, that the recipient has a basis).
+    practitioner_id: uuid.UUID | None = None
 
     def groups_of(self, agency_id: uuid.UUID) -> frozenset[uuid.UUID]:
         return self.memberships.get(agency_id, frozenset())
@@ -252,6 +257,11 @@ def _decision_covers(d: DecisionFacts, record: RecordFacts, request: Request) ->
             or not d.record_ids.isdisjoint(record.lineage)
         )
         and _covers_recipient(d.recipients, d.recipient_groups, request)
+        and (
+            not d.recipient_practitioners
+            or request.practitioner_id is None
+            or request.practitioner_id in d.recipient_practitioners
+        )
     )
 
 

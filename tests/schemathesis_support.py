@@ -52,6 +52,9 @@ FIELD_KINDS = {
 # Objects of which a body takes exactly one (an answer shares or declines), and ids.
 EXCLUSIVE_OBJECTS = (("share", "decline"),)
 EXCLUSIVE_IDS = (("person_id", "family_id"), ("to_agency_id", "to_group_id"))
+# Optional lists that narrow an object's reach and bring rules of their own (a decision naming
+# its recipient practitioners needs its records and what they should do): mostly left empty.
+NARROWING_LISTS = ("recipient_practitioners",)
 # People whose agreement or consent counts for a child: the parent, or the child if competent.
 ENTITLED_FIELDS = ("given_by", "agreed_by")
 # Kinds whose generated creations are not pooled: new agencies are not the roles' own.
@@ -573,6 +576,9 @@ def point_at_world(case: Case[Any], data: st.DataObject, world: World) -> None:
                     one = rng.choice(pair)
                     other = pair[1] if one == pair[0] else pair[0]
                     body[one], body[other] = _draw_id(rng, world, kind_of(one) or ""), None
+            for name in NARROWING_LISTS:
+                if body.get(name) and _chance(rng, 95):
+                    body[name] = []
             _exactly_one_object(body, rng, fields)
             _point_body_at_world(body, rng, world, case.path_parameters)
             if _chance(rng, 80):

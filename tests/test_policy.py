@@ -297,6 +297,18 @@ def test_a_decision_naming_records_covers_only_those():
     assert not check(record(), decisions=[named]).permit
 
 
+def test_a_decision_naming_practitioners_reaches_only_them():
+    rec = record()
+    nadine, tom = uuid.uuid4(), uuid.uuid4()
+    named = decision(recipient_practitioners=frozenset({nadine}))
+    as_nadine = Request(SCHOOL, "early_help_assessment", NOW, {}, nadine)
+    as_tom = Request(SCHOOL, "early_help_assessment", NOW, {}, tom)
+    assert check(rec, req=as_nadine, decisions=[named]).permit
+    assert not check(rec, req=as_tom, decisions=[named]).permit
+    # The holder asking what the agency could receive (no practitioner) is answered for it.
+    assert check(rec, decisions=[named]).permit
+
+
 # --- rule 6: information about a person needs that person's basis ---
 
 

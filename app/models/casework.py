@@ -252,6 +252,7 @@ class CafPublic(SQLModel):
 
 
 class CafInIndex(ContactCard):
+    id: uuid.UUID  # GET /early-help-assessments/{id} gives its content where the policy permits
     status: CafStatus
 
 

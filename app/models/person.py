@@ -9,7 +9,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-from pydantic import field_validator, model_validator
+from pydantic import ConfigDict, field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from app.models.base import created_at_field, enum_field, id_field, ts_field, version_field
@@ -60,6 +60,9 @@ class PersonRegister(PersonProfileBase):
 
 
 class PersonUpdate(SQLModel):
+    # A field this schema does not know is refused (422 naming it), never silently dropped.
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
     given_name: str | None = Field(default=None, max_length=100)
     family_name: str | None = Field(default=None, max_length=100)
     description: str | None = Field(default=None, max_length=1000)
@@ -67,6 +70,14 @@ class PersonUpdate(SQLModel):
     date_of_birth_estimated: bool | None = None
     expected_date: date | None = None
     kind: PersonKind | None = None
+    # Given once known (an unborn baby, after birth); then another agency registering the same
+    # NHS number reaches this person. Accepts the printed form; stored as ten digits.
+    nhs_number: str | None = Field(default=None, max_length=14)
+
+    @field_validator("nhs_number")
+    @classmethod
+    def _valid_nhs_number(cls, value: str | None) -> str | None:
+        return None if value is None else normalise_nhs_number(value)
 
 
 def check_profile(p: PersonProfileBase) -> None:

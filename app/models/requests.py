@@ -146,8 +146,10 @@ class RequestAnswer(SQLModel):
 
 
 class Share(SQLModel, table=True):
-    """A record pointed out to another agency, with why and what is expected. Its content is
-    read through the policy every time, so a withdrawn basis stops it at once."""
+    """A record pointed out to another agency, with why and what is expected: answering an
+    information request, sent with a referral, or addressed by a decision to share to named
+    practitioners. Its content is read through the policy every time, so a withdrawn basis
+    stops it at once."""
 
     id: uuid.UUID = id_field()
     request_id: uuid.UUID | None = Field(default=None, foreign_key="information_request.id")
@@ -180,6 +182,8 @@ class SharePublic(SQLModel):
     purpose: Purpose
     why: str
     action_expected: str
+    # The holder's recorded decision to share without consent it went on, if any.
+    decision_id: uuid.UUID | None
     acknowledged_at: datetime | None
     acknowledged_by: uuid.UUID | None
     version: int

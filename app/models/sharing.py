@@ -315,6 +315,12 @@ class SharingDecisionCreate(Explained):
     expires_at: RequestDatetime | None = None
     article6_basis: Article6Basis = Article6Basis.public_task
     article9_condition: Article9Condition | None = None
+    # Named practitioners of the recipient agencies (case 10: the lead professional and nobody
+    # else): each named record reaches their inbox as a share addressed to them, which only they
+    # acknowledge (GET /shares?for_me=true, POST /shares/{id}/acknowledgement).
+    recipient_practitioners: list[uuid.UUID] = Field(default_factory=list, max_length=20)
+    # What the named practitioners are expected to do with it (with them: required).
+    action_expected: str | None = Field(default=None, min_length=1, max_length=2000)
 
     @model_validator(mode="after")
     def _complete(self) -> "SharingDecisionCreate":
@@ -322,6 +328,15 @@ class SharingDecisionCreate(Explained):
             raise ValueError("name at least one recipient agency or group")
         if self.kind == DecisionKind.share and self.legal_basis is None:
             raise ValueError("a decision to share needs a legal_basis")
+        if self.recipient_practitioners:
+            if self.kind != DecisionKind.share:
+                raise ValueError("only a decision to share names recipient practitioners")
+            if not self.record_ids:
+                raise ValueError("name the records (record_ids) the named practitioners receive")
+            if self.action_expected is None:
+                raise ValueError("say what the named practitioners should do (action_expected)")
+            if len(set(self.recipient_practitioners)) != len(self.recipient_practitioners):
+                raise ValueError("a practitioner is named twice in recipient_practitioners")
         return self
 
 
@@ -353,6 +368,8 @@ class SharingDecision(SQLModel, table=True):
     information_request_id: uuid.UUID | None = Field(default=None, index=True)
     # A decline of an information request ends when the request closes, unless the holder says not.
     ends_with_request: bool = False
+    # The practitioners a decision to share is addressed to (empty: the recipient agencies).
+    recipient_practitioners: list[str] = json_list_field()
     version: int = version_field()
 
 
@@ -381,6 +398,9 @@ class SharingDecisionPublic(SQLModel):
     article6_basis: Article6Basis
     article9_condition: Article9Condition | None
     information_request_id: uuid.UUID | None
+    recipient_practitioners: list[uuid.UUID]
+    # The shares addressed to the named practitioners (or answering an information request).
+    share_ids: list[uuid.UUID] = Field(default_factory=list)
     version: int
 
 

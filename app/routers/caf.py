@@ -28,7 +28,14 @@ async def propose(
     return await creator(body, create)
 
 
-@router.get("/{caf_id}", response_model=CafPublic, responses=READ_RESPONSES)
+@router.get(
+    "/{caf_id}",
+    response_model=CafPublic,
+    responses=READ_RESPONSES,
+    summary="An early help assessment: its holder's, or another agency's when the sharing rules "
+    "let it read the holder's social care information about the child for an early help "
+    "assessment (logged as a disclosure)",
+)
 async def get_caf(
     caf_id: uuid.UUID, session: SessionDep, principal: AgencyPrincipalDep, response: Response
 ) -> CafPublic:

@@ -15,7 +15,14 @@ from app.services import decisions
 router = APIRouter(prefix="/sharing-decisions", tags=["sharing decisions"])
 
 
-@router.post("", status_code=201, response_model=SharingDecisionPublic, responses=CREATE_RESPONSES)
+@router.post(
+    "",
+    status_code=201,
+    response_model=SharingDecisionPublic,
+    responses=CREATE_RESPONSES,
+    summary="Record a decision to share without consent, or not to share; a decision to share "
+    "may name the recipient practitioners, whose inboxes its records reach",
+)
 async def record_decision(
     body: SharingDecisionCreate,
     session: SessionDep,
@@ -25,7 +32,7 @@ async def record_decision(
     async def create() -> Created:
         d = await decisions.record_decision(session, principal, body)
         return Created(
-            SharingDecisionPublic.model_validate(d),
+            await decisions.to_public(session, d),
             f"/sharing-decisions/{d.id}",
             etag(d.id, d.version),
         )
@@ -39,7 +46,7 @@ async def get_decision(
 ) -> SharingDecisionPublic:
     d = await decisions.get_decision(session, principal, decision_id)
     set_etag(response, d.id, d.version)
-    return SharingDecisionPublic.model_validate(d)
+    return await decisions.to_public(session, d)
 
 
 @router.post("/{decision_id}/end", response_model=SharingDecisionPublic, responses=UPDATE_RESPONSES)
@@ -53,4 +60,4 @@ async def end_decision(
 ) -> SharingDecisionPublic:
     d = await decisions.end_decision(session, principal, decision_id, body, if_match)
     set_etag(response, d.id, d.version)
-    return SharingDecisionPublic.model_validate(d)
+    return await decisions.to_public(session, d)

@@ -225,4 +225,5 @@ async def list_decisions(
     person_id: uuid.UUID, session: SessionDep, principal: AgencyPrincipalDep, page: PaginationDep
 ) -> Page[SharingDecisionPublic]:
     rows = await decisions.list_decisions(session, principal, person_id, page)
-    return make_page(rows, page, SharingDecisionPublic.model_validate, lambda d: d.id)
+    shaped = {d.id: await decisions.to_public(session, d) for d in rows}
+    return make_page(rows, page, lambda d: shaped[d.id], lambda d: d.id)

@@ -8,12 +8,14 @@ from sqlmodel import col, select
 from app.db import utcnow
 from app.errors import Conflict, Invalid, NotFound
 from app.models.identity import Practitioner
+from app.models.requests import Share
 from app.models.sharing import (
     DecisionEnd,
     DecisionKind,
     Record,
     SharingDecision,
     SharingDecisionCreate,
+    SharingDecisionPublic,
 )
 from app.pagination import Pagination, keyset
 from app.policy import SPECIAL_CATEGORIES, Category
@@ -22,7 +24,32 @@ from app.services import audit
 from app.services.audit import RefusalAudit
 from app.services.consents import ensure_agencies, ensure_groups
 from app.services.people import agency_of, own_profile
+from app.services.sharing import decide_for
 from app.services.versioning import update_versioned
+
+WHY_MAX = 2000  # Share.why
+
+
+async def to_public(session: AsyncSession, d: SharingDecision) -> SharingDecisionPublic:
+    shares = await session.execute(
+        select(col(Share.id)).where(Share.decision_id == d.id).order_by(col(Share.id))
+    )
+    public = SharingDecisionPublic.model_validate(d)
+    public.share_ids = list(shares.scalars())
+    return public
+
+
+async def _named_practitioners(
+    session: AsyncSession, data: SharingDecisionCreate
+) -> list[Practitioner]:
+    """Each named practitioner works for one of the recipient agencies, and is active."""
+    named = []
+    for i, practitioner_id in enumerate(data.recipient_practitioners):
+        p = await session.get(Practitioner, practitioner_id)
+        if p is None or not p.active or p.agency_id not in data.recipients:
+            raise NotFound("practitioner", field=f"body:/recipient_practitioners/{i}")
+        named.append(p)
+    return named
 
 
 async def record_decision(
@@ -41,6 +68,7 @@ async def record_decision(
     practitioner = await session.get(Practitioner, decided_by) if decided_by else None
     if practitioner is None or practitioner.agency_id != agency_id:
         raise NotFound("practitioner", field="body:/decided_by")
+    records: list[Record] = []
     for i, record_id in enumerate(data.record_ids):
         rec = await session.get(Record, record_id)
         if (
@@ -49,8 +77,10 @@ async def record_decision(
             or rec.subject_person_id != data.subject_person_id
         ):
             raise NotFound("record", field=f"body:/record_ids/{i}")
+        records.append(rec)
     await ensure_agencies(session, data.recipients, "body:/recipients")
     await ensure_groups(session, data.recipient_groups, "body:/recipient_groups")
+    named = await _named_practitioners(session, data)
     categories = set(data.categories) or set(Category)
     if (
         data.kind == DecisionKind.share
@@ -85,9 +115,16 @@ async def record_decision(
         article9_condition=data.article9_condition.value if data.article9_condition else None,
         information_request_id=information_request_id,
         ends_with_request=ends_with_request,
+        recipient_practitioners=[str(p.id) for p in named],
     )
     session.add(decision)
     await session.flush()
+    if named and information_request_id is None:
+        # (An answer to an information request makes its own share for the practitioner.)
+        await _address_shares(session, principal, decision, data, records, named)
+    detail: dict[str, object] = {"legal_basis": decision.legal_basis, "purposes": decision.purposes}
+    if named:
+        detail["recipient_practitioners"] = decision.recipient_practitioners
     await audit.append(
         session,
         principal,
@@ -95,9 +132,50 @@ async def record_decision(
         object_type="sharing_decision",
         object_id=decision.id,
         subject_person_id=decision.subject_person_id,
-        detail={"legal_basis": decision.legal_basis, "purposes": decision.purposes},
+        detail=detail,
     )
     return decision
+
+
+async def _address_shares(
+    session: AsyncSession,
+    principal: Principal,
+    decision: SharingDecision,
+    data: SharingDecisionCreate,
+    records: list[Record],
+    named: list[Practitioner],
+) -> None:
+    """A share per named record for each named practitioner: their inbox, their acknowledgement;
+    its content is read through the policy when opened, and logged as a disclosure then."""
+    purpose = data.purposes[0].value
+    assert data.action_expected is not None  # the schema requires it with named practitioners
+    why = data.reasons if len(data.reasons) <= WHY_MAX else data.reasons[: WHY_MAX - 1] + "…"
+    for agency_id in dict.fromkeys(p.agency_id for p in named):
+        verdicts = await decide_for(session, agency_id, purpose, records)
+        for i, verdict in enumerate(verdicts):
+            if not verdict.permit:
+                reason = verdict.reason.value if verdict.reason else "no basis"
+                raise Invalid(
+                    f"The named practitioners' agency may not receive this record ({reason}).",
+                    field=f"body:/record_ids/{i}",
+                )
+    session.add_all(
+        Share(
+            holder_agency_id=decision.holder_agency_id,
+            recipient_agency_id=p.agency_id,
+            for_practitioner_id=p.id,
+            record_id=rec.id,
+            subject_person_id=rec.subject_person_id,
+            purpose=purpose,
+            why=why,
+            action_expected=data.action_expected,
+            decision_id=decision.id,
+            shared_by=principal.practitioner_id,
+        )
+        for p in named
+        for rec in records
+    )
+    await session.flush()
 
 
 async def get_decision(

@@ -169,7 +169,9 @@ async def index_entry(
     caf = None
     if caf_row is not None and shown(caf_row[1]):
         caf = CafInIndex(
-            **card(caf_row[1], caf_row[2]).model_dump(), status=CafStatus(caf_row[0].status)
+            **card(caf_row[1], caf_row[2]).model_dump(),
+            id=caf_row[0].id,
+            status=CafStatus(caf_row[0].status),
         )
     await audit.append(
         session,

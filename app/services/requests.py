@@ -218,6 +218,10 @@ async def _share(
         ):
             raise NotFound("record", field=f"body:/share/record_ids/{i}")
         records.append(rec)
+    if share.for_practitioner_id is not None:
+        for_whom = await session.get(Practitioner, share.for_practitioner_id)
+        if for_whom is None or not for_whom.active or for_whom.agency_id != req.requester_agency_id:
+            raise NotFound("practitioner", field="body:/share/for_practitioner_id")
     decision = None
     if share.without_consent is not None:
         w = share.without_consent
@@ -239,6 +243,11 @@ async def _share(
                 consulted=w.consulted,
                 article6_basis=w.article6_basis,
                 article9_condition=w.article9_condition,
+                # The decision records whom it was for; the share below is addressed to them.
+                recipient_practitioners=(
+                    [share.for_practitioner_id] if share.for_practitioner_id else []
+                ),
+                action_expected=share.action_expected,
             ),
             information_request_id=req.id,
         )
@@ -251,10 +260,6 @@ async def _share(
                 "without consent with a legal basis.",
                 field=f"body:/share/record_ids/{i}",
             )
-    if share.for_practitioner_id is not None:
-        for_whom = await session.get(Practitioner, share.for_practitioner_id)
-        if for_whom is None or for_whom.agency_id != req.requester_agency_id:
-            raise NotFound("practitioner", field="body:/share/for_practitioner_id")
     session.add_all(
         Share(
             request_id=req.id,

@@ -2,7 +2,15 @@
 then agreed; a share without consent that reaches the lead professional and nobody else; the lead
 professional transferred to the social worker; a child in need plan; a review in two months."""
 
-from tests.factories import Actor, add_record, give_consent, make_practitioner, relate, summaries
+from tests.factories import (
+    Actor,
+    add_record,
+    give_consent,
+    make_practitioner,
+    relate,
+    summaries,
+    summary_of,
+)
 from tests.stories.steps_b import (
     AUTHORISED,
     WORKER,
@@ -86,7 +94,7 @@ async def test_case_10_sarah_and_ryan(client):
             },
         )
         drug, counsellor, outreach = drug_staff["Dan"], drug_staff["Cara"], drug_staff["Olu"]
-        _, s4m_staff = await staffed(
+        s4m_admin, s4m_staff = await staffed(
             client,
             agency="Space 4 Me",
             kind="other",
@@ -206,6 +214,8 @@ async def test_case_10_sarah_and_ryan(client):
         assert involved(idx) == {"Westgate School", "Space 4 Me"}
         assert idx["early_help_assessment"]["agency_name"] == "Space 4 Me"
         assert idx["early_help_assessment"]["status"] == "consent_refused"
+        # The index points to the CAF; its content stays with Space 4 Me until Sarah agrees.
+        assert idx["early_help_assessment"]["id"] == caf["id"]
         assert drug.agency_id not in str(idx)
         await not_found(client, pastoral, f"/early-help-assessments/{caf['id']}")
 
@@ -249,6 +259,8 @@ async def test_case_10_sarah_and_ryan(client):
         caf_report = await note(nadine, ryan, "family_circumstances", CAF_REPORT)
         before = await view(pastoral, ryan, ED)
         assert CAF_REPORT not in summaries(before) and counted(before) == {"no_consent": 2}
+        # Twin: completed, but still Space 4 Me's: the school cannot read the CAF itself.
+        await not_found(client, pastoral, f"/early-help-assessments/{caf['id']}")
         to_school = await give_consent(
             client,
             actor=nadine,
@@ -258,9 +270,14 @@ async def test_case_10_sarah_and_ryan(client):
             given_by=[sarah["id"]],
             recipients=[pastoral.agency_id],
             purposes=[EH, ED],
-            categories=["family_circumstances"],
+            # The CAF is Space 4 Me's social care information about Ryan; the report is
+            # about his family's circumstances.
+            categories=["social_care", "family_circumstances"],
             notes="For the pastoral manager, to arrange extra support at school",
         )
+        the_caf = await get(client, pastoral, f"/early-help-assessments/{caf['id']}")
+        assert (the_caf["status"], the_caf["holder_agency_id"]) == ("completed", nadine.agency_id)
+        assert the_caf["needs"].startswith("Continued group support; support at school")
         after = await view(pastoral, ryan, ED)
         assert summaries(after) == {SCHOOL_FACT, ATTENDANCE, CAF_REPORT}
         assert {r["id"]: r["shared"]["basis_id"] for r in after["records"] if r["shared"]}[
@@ -435,8 +452,41 @@ async def test_case_10_sarah_and_ryan(client):
                 "make things worse at home",
                 "subject_told": True,
                 "consulted": ["Class teacher"],
+                "recipient_practitioners": [nadine.practitioner_id],
+                "action_expected": "Talk to Sarah and Ryan; consider involving social care",
             },
         )
+        assert decision["recipient_practitioners"] == [nadine.practitioner_id]
+        [share_id] = decision["share_ids"]
+        # It reaches Nadine's own inbox, addressed to her, with why and what to do.
+        [mine] = (await get(client, nadine, "/shares", for_me=True))["items"]
+        assert (mine["id"], mine["for_practitioner_id"], mine["decision_id"]) == (
+            share_id,
+            nadine.practitioner_id,
+            decision["id"],
+        )
+        assert mine["why"].startswith("Ryan is too worried to sleep")
+        opened = await get(client, nadine, f"/shares/{share_id}")
+        assert opened["record"]["summary"] == BOYFRIEND
+        assert opened["record"]["shared"] == {
+            "basis": "decision",
+            "basis_id": decision["id"],
+            "purpose": FS,
+        }
+        # Twin: another Space 4 Me practitioner gets nothing in their inbox, nor acknowledges it.
+        colleague = await make_practitioner(
+            client, admin=s4m_admin, name="Tom", job_title="Youth worker"
+        )
+        assert (await get(client, colleague, "/shares", for_me=True))["items"] == []
+        # Nor can Tom read it in Ryan's summary: the decision names Nadine alone.
+        theirs = await summary_of(client, actor=colleague, person=ryan["id"], purpose=FS)
+        assert BOYFRIEND not in summaries(theirs)
+        hers = await summary_of(client, actor=nadine, person=ryan["id"], purpose=FS)
+        assert BOYFRIEND in summaries(hers)
+        ack = f"/shares/{share_id}/acknowledgement"
+        await post(client, colleague, ack, status=403, if_match=True)
+        acked = await post(client, nadine, ack, status=200, if_match=True)
+        assert acked["acknowledged_by"] == nadine.practitioner_id
         at_s4m = await view(nadine, ryan, FS)
         shared = {r["summary"]: r["shared"] for r in at_s4m["records"]}
         assert shared[BOYFRIEND] == {"basis": "decision", "basis_id": decision["id"], "purpose": FS}
