@@ -30,3 +30,118 @@ async def test_the_chairs_agency_must_attend_and_subjects_must_be_known(client):
         ),
         404,
     )
+
+
+async def test_a_group_member_minutes_a_meeting_about_the_groups_agenda(client):
+    """Case 5: a JAG member (the chair's agency) puts the people on the JAG's agenda on its
+    meeting without registering each of them; a problem names the subject at fault."""
+    la_admin, chair = await make_staffed_agency(client, name="Council", kind="local_authority")
+    _, police = await make_staffed_agency(client, name="Police", kind="police")
+    _, school = await make_staffed_agency(client, name="School")
+    r = await client.post(
+        "/groups",
+        headers=la_admin.headers,
+        json={
+            "name": "JAG",
+            "kind": "joint_action_group",
+            "chair_agency_id": chair.agency_id,
+            "purposes": ["crime_and_disorder_reduction"],
+            "legal_gateway": "crime_and_disorder_act_s115",
+            "members": [police.agency_id],
+        },
+    )
+    assert r.status_code == 201, r.text
+    gid = r.json()["id"]
+    tony = await register_person(client, actor=police, given_name="Tony")
+    dean = await register_person(client, actor=police, given_name="Dean")
+    pupil = await register_person(client, actor=school, given_name="Sam")
+    today = date.today().isoformat()
+    r = await client.post(
+        f"/groups/{gid}/agenda",
+        headers=police.headers,
+        json={"person_id": tony["id"], "meeting_on": today, "reason": "s.115"},
+    )
+    assert r.status_code == 201, r.text
+    r = await client.post(
+        "/families",
+        headers=police.headers,
+        json={"name": "Family 2", "members": [{"person_id": dean["id"]}]},
+    )
+    assert r.status_code == 201, r.text
+    family = r.json()["id"]
+    r = await client.post(
+        f"/groups/{gid}/agenda",
+        headers=police.headers,
+        json={"family_id": family, "meeting_on": today, "reason": "s.115"},
+    )
+    assert r.status_code == 201, r.text
+    body = {
+        "kind": "group_meeting",
+        "title": "JAG monthly meeting",
+        "held_on": today,
+        "purpose": "crime_and_disorder_reduction",
+        "group_id": gid,
+        "chair_practitioner_id": chair.practitioner_id,
+        "attending_agency_ids": [police.agency_id],
+        "subject_person_ids": [tony["id"]],
+        "family_ids": [family],
+    }
+    # Someone the group never had on its agenda: 404 naming which subject.
+    problem = assert_problem(
+        await client.post(
+            "/conferences",
+            headers=chair.headers,
+            json={**body, "subject_person_ids": [tony["id"], pupil["id"]]},
+        ),
+        404,
+    )
+    assert problem["detail"] == "No such person."
+    assert problem["errors"][0]["field"] == "body:/subject_person_ids/1"
+    r = await client.post(
+        "/families",
+        headers=school.headers,
+        json={"name": "Sam's", "members": [{"person_id": pupil["id"]}]},
+    )
+    problem = assert_problem(
+        await client.post(
+            "/conferences",
+            headers=chair.headers,
+            json={**body, "family_ids": [family, r.json()["id"]]},
+        ),
+        404,
+    )
+    assert problem["errors"][0]["field"] == "body:/family_ids/1"
+    # Without the group, the chair's agency knows none of them.
+    problem = assert_problem(
+        await client.post(
+            "/conferences",
+            headers=chair.headers,
+            json={**body, "group_id": None, "kind": "other", "family_ids": []},
+        ),
+        404,
+    )
+    assert problem["errors"][0]["field"] == "body:/subject_person_ids/0"
+    # Not a member: 404 at the group.
+    problem = assert_problem(
+        await client.post(
+            "/conferences",
+            headers=school.headers,
+            json={
+                **body,
+                "chair_practitioner_id": school.practitioner_id,
+                "attending_agency_ids": [school.agency_id],
+                "subject_person_ids": [pupil["id"]],
+                "family_ids": [],
+            },
+        ),
+        404,
+    )
+    assert problem["errors"][0]["field"] == "body:/group_id"
+    r = await client.post("/conferences", headers=chair.headers, json=body)
+    assert r.status_code == 201, r.text
+    meeting = r.json()
+    assert set(meeting["subject_person_ids"]) == {tony["id"], dean["id"]}
+    # The chair's agency has interest through the group's agenda: its pack has both.
+    r = await client.get(f"/conferences/{meeting['id']}/pack", headers=chair.headers)
+    assert r.status_code == 200, r.text
+    assert all(e["summary"] is not None for e in r.json()["entries"])

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from sqlalchemy import update
 
 from app.models.plans import Review
-from tests.factories import make_staffed_agency, register_person
+from tests.factories import make_practitioner, make_staffed_agency, register_person
+from tests.stories.steps_a import nhs
 from tests.test_auth import assert_problem
 
 TODAY = date.today()
@@ -132,3 +133,300 @@ async def test_case_1_agencies_alert_each_other_of_concerns(client):
     texts = [a["text"] for a in (await client.get("/alerts", headers=kelly.headers)).json()]
     assert any(t.startswith("Another agency") for t in texts)
     assert "clinic" not in " ".join(texts).lower()
+
+
+async def _review(client, actor, about: dict, **extra):
+    body = {
+        **about,
+        "what": "Fortnightly monitoring with the school",
+        "due_on": (TODAY + timedelta(days=14)).isoformat(),
+        "responsible_practitioner_id": actor.practitioner_id,
+        "recurrence_days": 14,
+        **extra,
+    }
+    return await client.post("/reviews", headers=actor.headers, json=body)
+
+
+async def test_joint_review_names_practitioners_of_agencies_with_interest(client, session):
+    """Case 3: the health visitor and the school share one fortnightly review."""
+    hv_admin, hv = await make_staffed_agency(client, name="Health visiting", kind="health_visiting")
+    hv_colleague = await make_practitioner(client, admin=hv_admin, name="Colleague")
+    school_admin, teacher = await make_staffed_agency(client, name="School")
+    _, police = await make_staffed_agency(client, name="Police", kind="police")
+    _, clinic = await make_staffed_agency(
+        client, name="Clinic", kind="mental_health", sensitive_service=True
+    )
+    number = nhs(901)
+    jack = await register_person(client, actor=hv, given_name="Jack", nhs_number=number)
+    await register_person(client, actor=teacher, given_name="Jack", nhs_number=number)
+    await register_person(client, actor=clinic, given_name="Jack", nhs_number=number)
+    about = {"child_id": jack["id"]}
+    # Unknown practitioner: 404 at its index. No interest: 422 at its index. A sensitive
+    # service's practitioner, although it knows Jack: the same 422, so nothing is revealed.
+    problem = assert_problem(
+        await _review(client, hv, about, participant_practitioner_ids=[str(uuid.uuid4())]), 404
+    )
+    assert problem["errors"][0]["field"] == "body:/participant_practitioner_ids/0"
+    no_interest = assert_problem(
+        await _review(
+            client,
+            hv,
+            about,
+            participant_practitioner_ids=[teacher.practitioner_id, police.practitioner_id],
+        ),
+        422,
+    )
+    assert no_interest["errors"][0]["field"] == "body:/participant_practitioner_ids/1"
+    sensitive = assert_problem(
+        await _review(client, hv, about, participant_practitioner_ids=[clinic.practitioner_id]),
+        422,
+    )
+    assert sensitive["errors"][0]["field"] == "body:/participant_practitioner_ids/0"
+    assert sensitive["detail"] == no_interest["detail"]
+    assert "Clinic" not in str(sensitive) and "Jack" not in str(no_interest)
+    # The responsible practitioner is still one of the caller's own.
+    problem = assert_problem(
+        await _review(client, hv, about, responsible_practitioner_id=teacher.practitioner_id), 404
+    )
+    assert problem["errors"][0]["field"] == "body:/responsible_practitioner_id"
+    # A colleague and the teacher; repeats are named once.
+    r = await _review(
+        client,
+        hv,
+        about,
+        participant_practitioner_ids=[
+            teacher.practitioner_id,
+            hv_colleague.practitioner_id,
+            teacher.practitioner_id,
+            hv.practitioner_id,
+        ],
+    )
+    assert r.status_code == 201, r.text
+    review = r.json()
+    assert {(p["practitioner_id"], p["agency_id"]) for p in review["participants"]} == {
+        (teacher.practitioner_id, teacher.agency_id),
+        (hv_colleague.practitioner_id, hv.agency_id),
+    }
+    # The school reads it and lists it; the police and the clinic, not named, do not.
+    got = (await client.get(f"/reviews/{review['id']}", headers=teacher.headers)).json()
+    assert got["id"] == review["id"] and got["agency_id"] == hv.agency_id
+    for outsider in (police, clinic):
+        assert_problem(await client.get(f"/reviews/{review['id']}", headers=outsider.headers), 404)
+        assert (await client.get("/reviews", headers=outsider.headers)).json()["items"] == []
+    # Overdue: in the school's overdue list and the named teacher's alerts.
+    await session.execute(
+        update(Review)
+        .where(Review.id == uuid.UUID(review["id"]))
+        .values(due_on=TODAY - timedelta(days=1))
+    )
+    await session.commit()
+    for actor in (hv, teacher):
+        overdue = (
+            await client.get("/reviews", headers=actor.headers, params={"overdue": True})
+        ).json()["items"]
+        assert [x["id"] for x in overdue] == [review["id"]]
+    alerts = (await client.get("/alerts", headers=teacher.headers)).json()
+    assert [(a["kind"], a["object_id"]) for a in alerts] == [("review_overdue", review["id"])]
+    # Another teacher at the school reads it but is not named on it: it is not theirs to record.
+    other_teacher = await make_practitioner(client, admin=school_admin, name="Other teacher")
+    url = f"/reviews/{review['id']}/outcome"
+    outcome = {"to": "done", "outcome": "Jack on time all fortnight"}
+    assert_problem(
+        await client.post(url, headers={**other_teacher.headers, "If-Match": "*"}, json=outcome),
+        403,
+    )
+    assert_problem(
+        await client.post(url, headers={**police.headers, "If-Match": "*"}, json=outcome), 404
+    )
+    # The named teacher records it; the next review keeps the same people.
+    r = await client.post(url, headers={**teacher.headers, "If-Match": "*"}, json=outcome)
+    assert r.status_code == 200, r.text
+    nxt = (
+        await client.get(f"/reviews/{r.json()['next_review_id']}", headers=teacher.headers)
+    ).json()
+    assert {p["practitioner_id"] for p in nxt["participants"]} == {
+        p["practitioner_id"] for p in review["participants"]
+    }
+    assert_problem(await client.get(f"/reviews/{nxt['id']}", headers=police.headers), 404)
+
+
+async def test_joint_review_of_a_family_needs_interest_in_one_of_them(client):
+    _, hv = await make_staffed_agency(client, name="Health visiting", kind="health_visiting")
+    _, teacher = await make_staffed_agency(client, name="School")
+    _, police = await make_staffed_agency(client, name="Police", kind="police")
+    mum = await register_person(client, actor=hv, given_name="Lisa", date_of_birth="1994-01-01")
+    number = nhs(902)
+    jack = await register_person(client, actor=hv, given_name="Jack", nhs_number=number)
+    await register_person(client, actor=teacher, given_name="Jack", nhs_number=number)
+    r = await client.post(
+        "/families",
+        headers=hv.headers,
+        json={
+            "name": "The family",
+            "members": [{"person_id": mum["id"]}, {"person_id": jack["id"]}],
+        },
+    )
+    assert r.status_code == 201, r.text
+    about = {"family_id": r.json()["id"]}
+    problem = assert_problem(
+        await _review(client, hv, about, participant_practitioner_ids=[police.practitioner_id]), 422
+    )
+    assert problem["errors"][0]["field"] == "body:/participant_practitioner_ids/0"
+    r = await _review(client, hv, about, participant_practitioner_ids=[teacher.practitioner_id])
+    assert r.status_code == 201, r.text
+    # Someone else's family: 404 at the field.
+    problem = assert_problem(await _review(client, teacher, about), 404)
+    assert problem["errors"][0]["field"] == "body:/family_id"
+
+
+async def _group(client, chair_admin, chair, members) -> str:
+    r = await client.post(
+        "/groups",
+        headers=chair_admin.headers,
+        json={
+            "name": "Joint Action Group",
+            "kind": "joint_action_group",
+            "chair_agency_id": chair.agency_id,
+            "purposes": ["crime_and_disorder_reduction"],
+            "legal_gateway": "crime_and_disorder_act_s115",
+            "members": [m.agency_id for m in members],
+        },
+    )
+    assert r.status_code == 201, r.text
+    return str(r.json()["id"])
+
+
+async def test_group_actions_are_read_by_current_members(client):
+    """Case 5: the chair records the JAG's plan about people on its agenda; its members follow
+    the progress; the owner records it; a member who leaves loses the group's actions."""
+    la_admin, chair = await make_staffed_agency(client, name="Council", kind="local_authority")
+    _, police = await make_staffed_agency(client, name="Police", kind="police")
+    _, housing = await make_staffed_agency(client, name="Housing", kind="housing")
+    _, school = await make_staffed_agency(client, name="School")
+    gid = await _group(client, la_admin, chair, [police, housing])
+    tony = await register_person(client, actor=police, given_name="Tony")
+    pupil = await register_person(client, actor=school, given_name="Sam")
+    r = await client.post(
+        f"/groups/{gid}/agenda",
+        headers=police.headers,
+        json={"person_id": tony["id"], "meeting_on": TODAY.isoformat(), "reason": "s.115"},
+    )
+    assert r.status_code == 201, r.text
+    body = {
+        "child_id": tony["id"],
+        "group_id": gid,
+        "plan": "JAG action plan",
+        "description": "Short intensive patrol",
+        "owner_agency_id": police.agency_id,
+        "due_on": (TODAY + timedelta(days=28)).isoformat(),
+    }
+    # Without the group, Tony is no one to the chair's agency: 404 at the field.
+    problem = assert_problem(
+        await client.post("/actions", headers=chair.headers, json={**body, "group_id": None}), 404
+    )
+    assert problem["detail"] == "No such person." and problem["errors"][0]["field"] == (
+        "body:/child_id"
+    )
+    # Not on the group's agenda: the same 404.
+    problem = assert_problem(
+        await client.post(
+            "/actions", headers=chair.headers, json={**body, "child_id": pupil["id"]}
+        ),
+        404,
+    )
+    assert problem["errors"][0]["field"] == "body:/child_id"
+    # Not a member, or no such group: 404 at group_id.
+    for actor, group in ((school, gid), (chair, str(uuid.uuid4()))):
+        problem = assert_problem(
+            await client.post("/actions", headers=actor.headers, json={**body, "group_id": group}),
+            404,
+        )
+        assert problem["errors"][0]["field"] == "body:/group_id"
+    r = await client.post("/actions", headers=chair.headers, json=body)
+    assert r.status_code == 201, r.text
+    action = r.json()
+    assert action["group_id"] == gid and action["agency_id"] == chair.agency_id
+    mine = {"child_id": tony["id"], "plan": "p", "description": "d", "due_on": body["due_on"]}
+    r = await client.post("/actions", headers=police.headers, json=mine)
+    assert r.status_code == 201, r.text
+    police_own = r.json()
+    assert police_own["group_id"] is None
+
+    async def listed(actor, **params) -> set[str]:
+        r = await client.get("/actions", headers=actor.headers, params=params)
+        assert r.status_code == 200, r.text
+        return {a["id"] for a in r.json()["items"]}
+
+    # Housing, a member that neither recorded nor owns it, reads it; the school does not; the
+    # police's own (non-group) action stays the police's.
+    assert (
+        await client.get(f"/actions/{action['id']}", headers=housing.headers)
+    ).status_code == 200
+    assert await listed(housing) == {action["id"]}
+    assert await listed(housing, group_id=gid) == {action["id"]}
+    assert await listed(police, group_id=gid) == {action["id"]}
+    assert await listed(police) == {action["id"], police_own["id"]}
+    assert_problem(await client.get(f"/actions/{police_own['id']}", headers=housing.headers), 404)
+    assert_problem(await client.get(f"/actions/{action['id']}", headers=school.headers), 404)
+    assert await listed(school) == set()
+    # Housing follows the progress; it does not record it.
+    url = f"/actions/{action['id']}/transitions"
+    assert_problem(
+        await client.post(
+            url, headers={**housing.headers, "If-Match": "*"}, json={"to": "in_progress"}
+        ),
+        403,
+    )
+    r = await client.post(
+        url, headers={**police.headers, "If-Match": "*"}, json={"to": "in_progress"}
+    )
+    assert r.status_code == 200, r.text
+    # Housing leaves the JAG: the group's action is gone for it.
+    r = await client.delete(
+        f"/groups/{gid}/members/{housing.agency_id}", headers={**la_admin.headers, "If-Match": "*"}
+    )
+    assert r.status_code == 200, r.text
+    assert_problem(await client.get(f"/actions/{action['id']}", headers=housing.headers), 404)
+    assert await listed(housing) == set()
+
+
+async def test_accepting_a_follow_up_involves_the_monitors_agency(client):
+    """Case 8: the monitor's agency gains a legitimate interest in the child on accepting."""
+    _, sw = await make_staffed_agency(client, name="Social care", kind="social_care")
+    _, hv = await make_staffed_agency(
+        client,
+        name="Health visiting",
+        kind="health_visiting",
+        roles=("practitioner", "authorised_worker"),
+    )
+    baby = await register_person(client, actor=sw, given_name="Baby")
+    [involvement] = (
+        await client.get(f"/people/{baby['id']}/involvements", headers=sw.headers)
+    ).json()
+    r = await client.post(
+        f"/involvements/{involvement['id']}/end",
+        headers=sw.headers,
+        json={
+            "reason": "Assessment complete",
+            "concerns_remain": True,
+            "follow_up": {
+                "monitor_practitioner_id": hv.practitioner_id,
+                "review_on": (TODAY + timedelta(days=14)).isoformat(),
+                "what": "Monitor the baby",
+            },
+        },
+    )
+    assert r.status_code == 200, r.text
+    summary = f"/people/{baby['id']}/summary"
+    params = {"purpose": "health_care"}
+    # Named but not yet accepted: no interest.
+    assert_problem(await client.get(summary, headers=hv.headers, params=params), 404)
+    [alert] = (await client.get("/alerts", headers=hv.headers)).json()
+    fu = alert["object_id"]
+    r = await client.post(f"/follow-ups/{fu}/acceptance", headers={**hv.headers, "If-Match": "*"})
+    assert r.status_code == 200, r.text
+    assert (await client.get(summary, headers=hv.headers, params=params)).status_code == 200
+    # The index shows health visiting's involvement, the monitor as its contact.
+    idx = (await client.get(f"/people/{baby['id']}/index", headers=hv.headers)).json()
+    [hv_entry] = [i for i in idx["involvements"] if i["agency_id"] == hv.agency_id]
+    assert hv_entry["practitioner_id"] == hv.practitioner_id

@@ -27,7 +27,14 @@ from app.models.person import (
     PersonProfile,
     Relationship,
 )
-from app.models.plans import Action, Concern, FailedContact, FollowUp, Review
+from app.models.plans import (
+    Action,
+    Concern,
+    FailedContact,
+    FollowUp,
+    Review,
+    ReviewParticipant,
+)
 from app.models.requests import InformationRequest, InformationRequestTarget, Share
 from app.models.sharing import (
     AgencyGroup,
@@ -84,6 +91,7 @@ __all__ = [
     "ReferralSubject",
     "Relationship",
     "Review",
+    "ReviewParticipant",
     "Share",
     "SharingDecision",
     "UsedAssertion",

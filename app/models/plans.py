@@ -40,6 +40,9 @@ class _About(SQLModel):
 
 class ActionCreate(_About):
     plan: str = Field(min_length=1, max_length=120)  # "child in need plan", "joint plan", ...
+    # A group's action (the JAG's plan): recorded by a current member about someone on the
+    # group's agenda, and readable by the group's current members.
+    group_id: uuid.UUID | None = None
     description: str = Field(min_length=1, max_length=2000)
     owner_agency_id: uuid.UUID | None = None  # default: your agency
     owner_practitioner_id: uuid.UUID | None = None
@@ -57,6 +60,7 @@ class Action(SQLModel, table=True):
     agency_id: uuid.UUID = Field(foreign_key="agency.id", index=True)  # recorded by
     child_id: uuid.UUID | None = Field(default=None, foreign_key="person.id", index=True)
     family_id: uuid.UUID | None = Field(default=None, foreign_key="family.id")
+    group_id: uuid.UUID | None = Field(default=None, foreign_key="agency_group.id", index=True)
     plan: str = Field(max_length=120)
     description: str = Field(max_length=2000)
     owner_agency_id: uuid.UUID = Field(foreign_key="agency.id", index=True)
@@ -74,6 +78,7 @@ class ActionPublic(SQLModel):
     agency_id: uuid.UUID
     child_id: uuid.UUID | None
     family_id: uuid.UUID | None
+    group_id: uuid.UUID | None
     plan: str
     description: str
     owner_agency_id: uuid.UUID
@@ -96,7 +101,11 @@ class ReviewStatus(StrEnum):
 class ReviewCreate(_About):
     what: str = Field(min_length=1, max_length=2000)  # "fortnightly monitoring with the school"
     due_on: date
-    responsible_practitioner_id: uuid.UUID
+    responsible_practitioner_id: uuid.UUID  # one of your agency's practitioners
+    # A joint review (case 3: the health visitor and the school): practitioners of other agencies
+    # with a legitimate interest in the child (or one of the family) who share the review; each
+    # one's agency reads it.
+    participant_practitioner_ids: list[uuid.UUID] = Field(default_factory=list, max_length=20)
     recurrence_days: int | None = Field(default=None, ge=1, le=366)  # fortnightly: 14
 
 
@@ -122,6 +131,20 @@ class Review(SQLModel, table=True):
     created_at: datetime = created_at_field()
 
 
+class ReviewParticipant(SQLModel, table=True):
+    """A practitioner who shares a joint review; their agency may read it."""
+
+    __tablename__ = "review_participant"
+    review_id: uuid.UUID = Field(foreign_key="review.id", primary_key=True)
+    practitioner_id: uuid.UUID = Field(foreign_key="practitioner.id", primary_key=True)
+    agency_id: uuid.UUID = Field(foreign_key="agency.id", index=True)
+
+
+class ReviewParticipantPublic(SQLModel):
+    practitioner_id: uuid.UUID
+    agency_id: uuid.UUID
+
+
 class ReviewPublic(SQLModel):
     id: uuid.UUID
     agency_id: uuid.UUID
@@ -130,6 +153,7 @@ class ReviewPublic(SQLModel):
     what: str
     due_on: date
     responsible_practitioner_id: uuid.UUID
+    participants: list[ReviewParticipantPublic] = Field(default_factory=list)
     recurrence_days: int | None
     status: ReviewStatus
     overdue: bool

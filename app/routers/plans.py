@@ -39,15 +39,18 @@ async def create_action(
     "/actions",
     response_model=Page[ActionPublic],
     responses=READ_RESPONSES,
-    summary="Actions your agency recorded or owns (overdue is flagged)",
+    summary="Actions your agency recorded or owns, and your groups' actions (overdue is flagged)",
 )
 async def list_actions(
     session: SessionDep,
     principal: AgencyPrincipalDep,
     page: PaginationDep,
     child_id: Annotated[uuid.UUID | None, Query()] = None,
+    group_id: Annotated[
+        uuid.UUID | None, Query(description="only this group's actions (its plan)")
+    ] = None,
 ) -> Page[ActionPublic]:
-    rows = await plans.list_actions(session, principal, page, child_id)
+    rows = await plans.list_actions(session, principal, page, child_id, group_id)
     return make_page(rows, page, plans.action_public, lambda a: a.id)
 
 
@@ -82,7 +85,8 @@ async def create_review(
 ) -> JSONResponse:
     async def create() -> Created:
         r = await plans.create_review(session, principal, body)
-        return Created(plans.review_public(r), f"/reviews/{r.id}", etag(r.id, r.version))
+        public = await plans.shape_review(session, r)
+        return Created(public, f"/reviews/{r.id}", etag(r.id, r.version))
 
     return await creator(body, create)
 
@@ -91,7 +95,8 @@ async def create_review(
     "/reviews",
     response_model=Page[ReviewPublic],
     responses=READ_RESPONSES,
-    summary="Your agency's reviews; overdue=true lists the overdue ones",
+    summary="Your agency's reviews and the joint reviews naming your practitioners; "
+    "overdue=true lists the overdue ones",
 )
 async def list_reviews(
     session: SessionDep,
@@ -100,7 +105,8 @@ async def list_reviews(
     overdue: Annotated[bool, Query()] = False,
 ) -> Page[ReviewPublic]:
     rows = await plans.list_reviews(session, principal, page, overdue)
-    return make_page(rows, page, plans.review_public, lambda r: r.id)
+    named = await plans.review_participants(session, [r.id for r in rows])
+    return make_page(rows, page, lambda r: plans.review_public(r, named[r.id]), lambda r: r.id)
 
 
 @router.get("/reviews/{review_id}", response_model=ReviewPublic, responses=READ_RESPONSES)
@@ -109,7 +115,7 @@ async def get_review(
 ) -> ReviewPublic:
     r = await plans.visible_review(session, principal, review_id)
     set_etag(response, r.id, r.version)
-    return plans.review_public(r)
+    return await plans.shape_review(session, r)
 
 
 @router.post(
@@ -128,4 +134,4 @@ async def record_review(
 ) -> ReviewPublic:
     r, following = await plans.record_review(session, principal, review_id, body, if_match)
     set_etag(response, r.id, r.version)
-    return plans.review_public(r, following.id if following else None)
+    return await plans.shape_review(session, r, following.id if following else None)

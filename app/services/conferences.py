@@ -1,6 +1,7 @@
 """Case conferences: agenda, attendance, contributions and decisions, and per-agency packs."""
 
 import uuid
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -30,6 +31,86 @@ from app.services.consents import ensure_agencies
 from app.services.families import get_family
 from app.services.groups import ensure_member, get_group
 from app.services.people import agency_of, own_profile
+from app.services.sharing import GROUP_INTEREST_WINDOW
+
+
+async def ensure_group_member(
+    session: AsyncSession, principal: Principal, group_id: uuid.UUID, field: str
+) -> None:
+    """The group exists and the caller's agency is a member now; else 404 naming the field."""
+    try:
+        await get_group(session, group_id)
+        await ensure_member(session, principal, group_id)
+    except NotFound as e:
+        e.field = field
+        raise
+
+
+def _window_start(now: datetime) -> date:
+    return (now - GROUP_INTEREST_WINDOW).date()
+
+
+async def on_group_agenda(
+    session: AsyncSession, group_id: uuid.UUID, person_id: uuid.UUID, now: datetime
+) -> bool:
+    """Whether the group has had the person on a meeting's agenda within the last 12 months (or
+    has them on a coming meeting's): the group's work covers them."""
+    row = await session.execute(
+        select(GroupAgendaEntry.id)
+        .where(
+            GroupAgendaEntry.group_id == group_id,
+            GroupAgendaEntry.person_id == person_id,
+            col(GroupAgendaEntry.meeting_on) >= _window_start(now),
+        )
+        .limit(1)
+    )
+    return row.first() is not None
+
+
+async def group_subject(
+    session: AsyncSession,
+    principal: Principal,
+    person_id: uuid.UUID,
+    group_id: uuid.UUID | None,
+    field: str,
+    action: str,
+) -> None:
+    """A person the caller's agency knows (its own profile) or, for the work of a group the caller
+    is a member of (checked before), one on the group's agenda. Else 404 naming the field."""
+    if group_id is not None and await on_group_agenda(session, group_id, person_id, utcnow()):
+        return
+    try:
+        await own_profile(session, principal, person_id, action=action)
+    except NotFound as e:
+        e.field = field
+        raise
+
+
+async def group_family(
+    session: AsyncSession,
+    principal: Principal,
+    family_id: uuid.UUID,
+    group_id: uuid.UUID | None,
+    field: str,
+) -> None:
+    """One of the caller's agency's families or, for a group's work, a family on its agenda."""
+    if group_id is not None:
+        row = await session.execute(
+            select(GroupAgendaEntry.id)
+            .where(
+                GroupAgendaEntry.group_id == group_id,
+                GroupAgendaEntry.family_id == family_id,
+                col(GroupAgendaEntry.meeting_on) >= _window_start(utcnow()),
+            )
+            .limit(1)
+        )
+        if row.first() is not None:
+            return
+    try:
+        await get_family(session, principal, family_id)
+    except NotFound as e:
+        e.field = field
+        raise
 
 
 async def create_conference(
@@ -44,13 +125,21 @@ async def create_conference(
     if chair.agency_id not in attending:
         raise Invalid("The chair's agency must attend.", field="body:/chair_practitioner_id")
     if data.group_id is not None:
-        await get_group(session, data.group_id)
-        await ensure_member(session, principal, data.group_id)
+        # A member (the chair's agency, or any other) minutes the group's meeting about the people
+        # on the group's agenda without registering each of them itself.
+        await ensure_group_member(session, principal, data.group_id, "body:/group_id")
     people = list(dict.fromkeys(data.subject_person_ids))
-    for person_id in people:
-        await own_profile(session, principal, person_id, action="conference.create")
-    for family_id in data.family_ids:
-        await get_family(session, principal, family_id)
+    for i, person_id in enumerate(data.subject_person_ids):
+        await group_subject(
+            session,
+            principal,
+            person_id,
+            data.group_id,
+            f"body:/subject_person_ids/{i}",
+            "conference.create",
+        )
+    for i, family_id in enumerate(data.family_ids):
+        await group_family(session, principal, family_id, data.group_id, f"body:/family_ids/{i}")
         members = await session.execute(
             select(col(FamilyMember.person_id)).where(FamilyMember.family_id == family_id)
         )

@@ -1,8 +1,11 @@
 """Actions, reviews, and ending an involvement with a real follow-up arrangement (case 8)."""
 
 import uuid
-from datetime import date, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, func, select
 
@@ -11,7 +14,7 @@ from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models.agency import Agency
 from app.models.casework import LeadProfessional
 from app.models.identity import Practitioner
-from app.models.person import Involvement
+from app.models.person import FamilyMember, Involvement, InvolvementSource
 from app.models.plans import (
     ACTION_TRANSITIONS,
     Action,
@@ -30,18 +33,21 @@ from app.models.plans import (
     Review,
     ReviewCreate,
     ReviewOutcome,
+    ReviewParticipant,
+    ReviewParticipantPublic,
     ReviewPublic,
     ReviewStatus,
 )
-from app.models.sharing import RecordCreate
+from app.models.sharing import GroupMembership, RecordCreate
 from app.pagination import Pagination, keyset
 from app.policy import Category, Level
 from app.principal import Principal
 from app.services import audit, child_status, records
 from app.services.audit import RefusalAudit
+from app.services.conferences import ensure_group_member, group_family, group_subject
 from app.services.consents import ensure_agencies
-from app.services.families import get_family
-from app.services.people import agency_of, own_profile
+from app.services.people import agency_of
+from app.services.sharing import has_interest
 from app.services.versioning import update_versioned
 
 
@@ -51,14 +57,25 @@ async def _about(
     child_id: uuid.UUID | None,
     family_id: uuid.UUID | None,
     action: str,
+    group_id: uuid.UUID | None = None,
 ) -> uuid.UUID | None:
-    """The child (or family) a plan item is about must be one the caller's agency knows."""
+    """The child (or family) a plan item is about must be one the caller's agency knows, or, for
+    a group's work, one on the group's agenda."""
     if child_id is not None:
-        await own_profile(session, principal, child_id, action=action)
+        await group_subject(session, principal, child_id, group_id, "body:/child_id", action)
         return child_id
     assert family_id is not None
-    await get_family(session, principal, family_id)
+    await group_family(session, principal, family_id, group_id, "body:/family_id")
     return None
+
+
+def _member_now(agency_id: uuid.UUID, now: datetime) -> Any:
+    """The groups the agency belongs to at `now` (a subquery)."""
+    return select(col(GroupMembership.group_id)).where(
+        GroupMembership.agency_id == agency_id,
+        col(GroupMembership.joined_at) <= now,
+        or_(col(GroupMembership.left_at).is_(None), col(GroupMembership.left_at) > now),
+    )
 
 
 def action_public(a: Action) -> ActionPublic:
@@ -68,16 +85,50 @@ def action_public(a: Action) -> ActionPublic:
     )
 
 
-def review_public(r: Review, next_id: uuid.UUID | None = None) -> ReviewPublic:
+def review_public(
+    r: Review,
+    participants: Sequence[ReviewParticipantPublic] = (),
+    next_id: uuid.UUID | None = None,
+) -> ReviewPublic:
     overdue = r.status == ReviewStatus.scheduled and r.due_on < date.today()
     return ReviewPublic.model_validate(
-        {**r.model_dump(), "overdue": overdue, "next_review_id": next_id}
+        {
+            **r.model_dump(),
+            "overdue": overdue,
+            "next_review_id": next_id,
+            "participants": list(participants),
+        }
     )
+
+
+async def review_participants(
+    session: AsyncSession, review_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[ReviewParticipantPublic]]:
+    found: dict[uuid.UUID, list[ReviewParticipantPublic]] = {r: [] for r in review_ids}
+    if review_ids:
+        rows = await session.execute(
+            select(ReviewParticipant).where(col(ReviewParticipant.review_id).in_(list(review_ids)))
+        )
+        for p in rows.scalars():
+            found[p.review_id].append(
+                ReviewParticipantPublic(practitioner_id=p.practitioner_id, agency_id=p.agency_id)
+            )
+    return found
+
+
+async def shape_review(
+    session: AsyncSession, r: Review, next_id: uuid.UUID | None = None
+) -> ReviewPublic:
+    return review_public(r, (await review_participants(session, [r.id]))[r.id], next_id)
 
 
 async def create_action(session: AsyncSession, principal: Principal, data: ActionCreate) -> Action:
     agency_id = agency_of(principal)
-    person = await _about(session, principal, data.child_id, data.family_id, "action.create")
+    if data.group_id is not None:
+        await ensure_group_member(session, principal, data.group_id, "body:/group_id")
+    person = await _about(
+        session, principal, data.child_id, data.family_id, "action.create", data.group_id
+    )
     owner_agency = data.owner_agency_id or agency_id
     await ensure_agencies(session, [owner_agency], "body:/owner_agency_id")
     if data.owner_practitioner_id is not None:
@@ -88,6 +139,7 @@ async def create_action(session: AsyncSession, principal: Principal, data: Actio
         agency_id=agency_id,
         child_id=data.child_id,
         family_id=data.family_id,
+        group_id=data.group_id,
         plan=data.plan,
         description=data.description,
         owner_agency_id=owner_agency,
@@ -103,6 +155,7 @@ async def create_action(session: AsyncSession, principal: Principal, data: Actio
         object_type="action",
         object_id=action.id,
         subject_person_id=person,
+        detail={"group_id": str(data.group_id)} if data.group_id else None,
     )
     return action
 
@@ -110,24 +163,43 @@ async def create_action(session: AsyncSession, principal: Principal, data: Actio
 async def visible_action(
     session: AsyncSession, principal: Principal, action_id: uuid.UUID
 ) -> Action:
+    """The recording agency and the owner's agency see an action; a group's action is seen too by
+    the group's members at the time of the request (one who has left no longer does)."""
     action = await session.get(Action, action_id)
     agency_id = agency_of(principal)
-    if action is None or agency_id not in (action.agency_id, action.owner_agency_id):
-        raise NotFound(
-            "action", audit_refusal=RefusalAudit(principal, "action.read", "action", action_id)
-        )
-    return action
+    if action is not None:
+        if agency_id in (action.agency_id, action.owner_agency_id):
+            return action
+        if action.group_id is not None:
+            member = await session.execute(
+                _member_now(agency_id, utcnow()).where(GroupMembership.group_id == action.group_id)
+            )
+            if member.first() is not None:
+                return action
+    raise NotFound(
+        "action", audit_refusal=RefusalAudit(principal, "action.read", "action", action_id)
+    )
 
 
 async def list_actions(
-    session: AsyncSession, principal: Principal, page: Pagination, child_id: uuid.UUID | None
+    session: AsyncSession,
+    principal: Principal,
+    page: Pagination,
+    child_id: uuid.UUID | None,
+    group_id: uuid.UUID | None = None,
 ) -> list[Action]:
     agency_id = agency_of(principal)
     stmt = select(Action).where(
-        (col(Action.agency_id) == agency_id) | (col(Action.owner_agency_id) == agency_id)
+        or_(
+            col(Action.agency_id) == agency_id,
+            col(Action.owner_agency_id) == agency_id,
+            col(Action.group_id).in_(_member_now(agency_id, utcnow())),
+        )
     )
     if child_id is not None:
         stmt = stmt.where(Action.child_id == child_id)
+    if group_id is not None:
+        stmt = stmt.where(Action.group_id == group_id)
     return list((await session.execute(keyset(stmt, Action.id, page, page.after_uuid()))).scalars())
 
 
@@ -139,6 +211,9 @@ async def move_action(
     if_match: str | None,
 ) -> Action:
     action = await visible_action(session, principal, action_id)
+    if agency_of(principal) not in (action.agency_id, action.owner_agency_id):
+        # The group's other members follow its progress; the owner (or recorder) records it.
+        raise Forbidden("Only the agency that recorded the action, or its owner, moves it.")
     current = ActionStatus(action.status)
     if data.to not in ACTION_TRANSITIONS[current]:
         raise Conflict(
@@ -174,11 +249,66 @@ async def _own_practitioner(
         raise NotFound("practitioner", field=field)
 
 
+NO_INTEREST = (
+    "Each practitioner named on a review must work for an agency with a legitimate interest in "
+    "the child."
+)
+
+
+async def _interested(
+    session: AsyncSession,
+    agency_id: uuid.UUID,
+    child_id: uuid.UUID | None,
+    family_id: uuid.UUID | None,
+) -> bool:
+    """Whether the agency has a legitimate interest in the child (or someone in the family)."""
+    now = utcnow()
+    if child_id is not None:
+        return await has_interest(session, agency_id, child_id, now)
+    members = await session.execute(
+        select(col(FamilyMember.person_id)).where(FamilyMember.family_id == family_id)
+    )
+    for person_id in members.scalars():
+        if await has_interest(session, agency_id, person_id, now):
+            return True
+    return False
+
+
+async def _participants(
+    session: AsyncSession, principal: Principal, data: ReviewCreate
+) -> list[Practitioner]:
+    """The other practitioners who share a joint review. One of another agency needs that agency
+    to have a legitimate interest; a sensitive service's practitioner is named only by the service
+    itself (naming one otherwise would tell whether it knows the child). Both are the same 422."""
+    own = agency_of(principal)
+    named: list[Practitioner] = []
+    seen = {data.responsible_practitioner_id}
+    for i, practitioner_id in enumerate(data.participant_practitioner_ids):
+        field = f"body:/participant_practitioner_ids/{i}"
+        if practitioner_id in seen:
+            continue
+        seen.add(practitioner_id)
+        p = await session.get(Practitioner, practitioner_id)
+        if p is None or not p.active:
+            raise NotFound("practitioner", field=field)
+        if p.agency_id != own:
+            agency = await session.get(Agency, p.agency_id)
+            if (
+                agency is None
+                or agency.sensitive_service
+                or not await _interested(session, p.agency_id, data.child_id, data.family_id)
+            ):
+                raise Invalid(NO_INTEREST, field=field)
+        named.append(p)
+    return named
+
+
 async def create_review(session: AsyncSession, principal: Principal, data: ReviewCreate) -> Review:
     person = await _about(session, principal, data.child_id, data.family_id, "review.create")
     await _own_practitioner(
         session, principal, data.responsible_practitioner_id, "body:/responsible_practitioner_id"
     )
+    participants = await _participants(session, principal, data)
     review = Review(
         agency_id=agency_of(principal),
         child_id=data.child_id,
@@ -190,6 +320,12 @@ async def create_review(session: AsyncSession, principal: Principal, data: Revie
     )
     session.add(review)
     await session.flush()
+    session.add_all(
+        ReviewParticipant(review_id=review.id, practitioner_id=p.id, agency_id=p.agency_id)
+        for p in participants
+    )
+    await session.flush()
+    detail = {"participants": [str(p.id) for p in participants]} if participants else None
     await audit.append(
         session,
         principal,
@@ -197,25 +333,42 @@ async def create_review(session: AsyncSession, principal: Principal, data: Revie
         object_type="review",
         object_id=review.id,
         subject_person_id=person,
+        detail=detail,
     )
     return review
+
+
+def _participating(agency_id: uuid.UUID) -> Any:
+    """The reviews a practitioner of the agency shares (a subquery)."""
+    return select(col(ReviewParticipant.review_id)).where(ReviewParticipant.agency_id == agency_id)
 
 
 async def visible_review(
     session: AsyncSession, principal: Principal, review_id: uuid.UUID
 ) -> Review:
+    """The scheduling agency and the agency of each practitioner named on it see a review."""
     review = await session.get(Review, review_id)
-    if review is None or review.agency_id != agency_of(principal):
-        raise NotFound(
-            "review", audit_refusal=RefusalAudit(principal, "review.read", "review", review_id)
+    agency_id = agency_of(principal)
+    if review is not None:
+        if review.agency_id == agency_id:
+            return review
+        shared = await session.execute(
+            _participating(agency_id).where(ReviewParticipant.review_id == review.id)
         )
-    return review
+        if shared.first() is not None:
+            return review
+    raise NotFound(
+        "review", audit_refusal=RefusalAudit(principal, "review.read", "review", review_id)
+    )
 
 
 async def list_reviews(
     session: AsyncSession, principal: Principal, page: Pagination, overdue: bool
 ) -> list[Review]:
-    stmt = select(Review).where(Review.agency_id == agency_of(principal))
+    agency_id = agency_of(principal)
+    stmt = select(Review).where(
+        or_(col(Review.agency_id) == agency_id, col(Review.id).in_(_participating(agency_id)))
+    )
     if overdue:
         stmt = stmt.where(
             Review.status == ReviewStatus.scheduled.value, col(Review.due_on) < date.today()
@@ -231,6 +384,11 @@ async def record_review(
     if_match: str | None,
 ) -> tuple[Review, Review | None]:
     review = await visible_review(session, principal, review_id)
+    participants = (await review_participants(session, [review.id]))[review.id]
+    if agency_of(principal) != review.agency_id and principal.practitioner_id not in {
+        p.practitioner_id for p in participants
+    }:
+        raise Forbidden("Only the reviewing agency or a practitioner named on it records it.")
     if review.status != ReviewStatus.scheduled:
         raise Conflict(f"The review is already {review.status}.", current_state=review.status)
     if data.to == ReviewStatus.scheduled:
@@ -256,6 +414,13 @@ async def record_review(
             follow_up_id=review.follow_up_id,
         )
         session.add(following)
+        await session.flush()
+        session.add_all(
+            ReviewParticipant(
+                review_id=following.id, practitioner_id=p.practitioner_id, agency_id=p.agency_id
+            )
+            for p in participants
+        )
         await session.flush()
     await audit.append(
         session,
@@ -351,7 +516,11 @@ async def follow_up_public(session: AsyncSession, fu: FollowUp) -> FollowUpPubli
         )
     ).scalar_one()
     return FollowUpPublic.model_validate(
-        {**fu.model_dump(), "review": review_public(review), "failed_contacts": int(failed)}
+        {
+            **fu.model_dump(),
+            "review": await shape_review(session, review),
+            "failed_contacts": int(failed),
+        }
     )
 
 
@@ -364,6 +533,7 @@ async def accept_follow_up(
     if fu.accepted_at is not None:
         raise Conflict("Already accepted.", current_state="accepted")
     fu = await update_versioned(session, fu, {"accepted_at": utcnow()}, if_match)
+    involvement = await _monitor_involvement(session, principal, fu)
     await audit.append(
         session,
         principal,
@@ -371,8 +541,47 @@ async def accept_follow_up(
         object_type="follow_up",
         object_id=fu.id,
         subject_person_id=fu.person_id,
+        detail={"involvement_id": str(involvement.id)},
     )
     return fu
+
+
+async def _monitor_involvement(
+    session: AsyncSession, principal: Principal, fu: FollowUp
+) -> Involvement:
+    """Accepting a follow-up makes the monitor's agency involved with the child (a legitimate
+    interest, shown in the index), as accepting a referral does (services/referrals.py::accept);
+    an involvement the agency already has stands."""
+    agency_id = agency_of(principal)
+    current = (
+        await session.execute(
+            select(Involvement).where(
+                Involvement.agency_id == agency_id,
+                Involvement.person_id == fu.person_id,
+                col(Involvement.ended_at).is_(None),
+            )
+        )
+    ).scalar_one_or_none()
+    if current is not None:
+        return current
+    review = (
+        await session.execute(
+            select(Review)
+            .where(Review.follow_up_id == fu.id)
+            .order_by(col(Review.created_at).desc())
+            .limit(1)
+        )
+    ).scalar_one()
+    involvement = Involvement(
+        agency_id=agency_id,
+        person_id=fu.person_id,
+        practitioner_id=fu.monitor_practitioner_id,
+        source=InvolvementSource.declared,
+        reason=f"Accepted follow-up arrangement: {review.what}"[:2000],
+    )
+    session.add(involvement)
+    await session.flush()
+    return involvement
 
 
 async def record_failed_contact(
@@ -479,7 +688,14 @@ async def alerts_for(session: AsyncSession, principal: Principal) -> list[Alert]
         )
     due = await session.execute(
         select(Review).where(
-            Review.responsible_practitioner_id == me,
+            or_(
+                col(Review.responsible_practitioner_id) == me,
+                col(Review.id).in_(
+                    select(col(ReviewParticipant.review_id)).where(
+                        ReviewParticipant.practitioner_id == me
+                    )
+                ),
+            ),
             Review.status == ReviewStatus.scheduled.value,
             col(Review.due_on) < today,
         )

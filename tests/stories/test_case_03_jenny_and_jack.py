@@ -338,62 +338,77 @@ async def test_case_3_jenny_and_jack(client):
 
     async with story.step("10"):
         what = (
-            "Fortnightly monitoring with {}: Jack's weight, tiredness and punctuality; "
+            "Fortnightly monitoring with the school: Jack's weight, tiredness and punctuality; "
             "refer to children's social care if his care does not improve"
         )
-        hv_review = await ok(
+        joint = {
+            "child_id": jack["id"],
+            "what": what,
+            "due_on": days(14),
+            "responsible_practitioner_id": hv.practitioner_id,
+            "recurrence_days": 14,
+        }
+        # School nursing has no interest in Jack: naming its nurse is refused at the field, and
+        # the problem says no more than that.
+        problem = await refused(
             client,
             "POST",
             "/reviews",
             hv,
-            json={
-                "child_id": jack["id"],
-                "what": what.format("the school"),
-                "due_on": days(14),
-                "responsible_practitioner_id": hv.practitioner_id,
-                "recurrence_days": 14,
-            },
+            422,
+            json={**joint, "participant_practitioner_ids": [school_nurse.practitioner_id]},
         )
-        school_review = await ok(
+        assert [e["field"] for e in problem["errors"]] == ["body:/participant_practitioner_ids/0"]
+        assert "Jack" not in str(problem) and "School nursing" not in str(problem)
+        # One joint review: the health visitor responsible, Jack's teacher sharing it.
+        review = await ok(
             client,
             "POST",
             "/reviews",
-            jacks_teacher,
-            json={
-                "child_id": jack["id"],
-                "what": what.format("the health visitor"),
-                "due_on": days(14),
-                "responsible_practitioner_id": jacks_teacher.practitioner_id,
-                "recurrence_days": 14,
-            },
+            hv,
+            json={**joint, "participant_practitioner_ids": [jacks_teacher.practitioner_id]},
         )
-        for actor, review in ((hv, hv_review), (jacks_teacher, school_review)):
+        for actor in (hv, jacks_teacher):
             listed = (await ok(client, "GET", "/reviews", actor))["items"]
             assert [x["id"] for x in listed] == [review["id"]]
             got = await ok(client, "GET", f"/reviews/{review['id']}", actor)
-            assert got["responsible_practitioner_id"] == actor.practitioner_id
+            assert got["agency_id"] == hv.agency_id
+            assert got["responsible_practitioner_id"] == hv.practitioner_id
+            assert got["participants"] == [
+                {
+                    "practitioner_id": jacks_teacher.practitioner_id,
+                    "agency_id": jacks_teacher.agency_id,
+                }
+            ]
             assert got["recurrence_days"] == 14 and got["status"] == "scheduled"
             assert got["child_id"] == jack["id"] and not got["overdue"]
-            await refused(client, "GET", f"/reviews/{review['id']}", police, 404)
-        # GAP (reported): each agency sees only its own review; the school cannot see that the
-        # health visitor is responsible for the home side of the joint monitoring, nor she its.
+        # Agencies not named on it: 404.
+        for outsider in (police, school_nurse):
+            await refused(client, "GET", f"/reviews/{review['id']}", outsider, 404)
+            assert (await ok(client, "GET", "/reviews", outsider))["items"] == []
+        # Sharing the review shares nothing else: the mother's low mood stays with the health
+        # visitor.
         view = await summary_of(client, actor=jacks_teacher, person=lisa["id"], purpose=EHA)
         assert LOW not in seen(view)
 
     async with story.step("11"):
-        url = f"/reviews/{hv_review['id']}/outcome"
+        url = f"/reviews/{review['id']}/outcome"
         outcome = "Jack better fed and on time; mother engaging with support"
         done = await ok(
             client, "POST", url, hv, json={"to": "done", "outcome": outcome}, if_match=True
         )
         assert done["status"] == "done" and done["outcome"] == outcome and done["done_at"]
-        following = await ok(client, "GET", f"/reviews/{done['next_review_id']}", hv)
-        assert (
-            following["due_on"]
-            == (date.fromisoformat(hv_review["due_on"]) + timedelta(days=14)).isoformat()
-        )
-        assert following["responsible_practitioner_id"] == hv.practitioner_id
-        assert following["status"] == "scheduled"
+        for actor in (hv, jacks_teacher):
+            following = await ok(client, "GET", f"/reviews/{done['next_review_id']}", actor)
+            assert (
+                following["due_on"]
+                == (date.fromisoformat(review["due_on"]) + timedelta(days=14)).isoformat()
+            )
+            assert following["responsible_practitioner_id"] == hv.practitioner_id
+            assert [p["practitioner_id"] for p in following["participants"]] == [
+                jacks_teacher.practitioner_id
+            ]
+            assert following["status"] == "scheduled"
         again = await refused(
             client, "POST", url, hv, 409, json={"to": "done", "outcome": "x"}, if_match=True
         )

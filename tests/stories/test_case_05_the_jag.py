@@ -273,34 +273,47 @@ async def test_case_5_the_jag(client):
         await unknown(client, school, people["Tony"], CDR)
 
     async with story.step("4"):
-        # The chair's unit records the people the JAG selected, so that it can record the plan.
-        for name, (number, age, _) in PEOPLE.items():
-            mine = await register_person(
-                client,
-                actor=chair,
-                given_name=name,
-                date_of_birth=born(age),
-                nhs_number=number,
-                reason="Selected by the JAG for targeted support",
-            )
-            assert mine["id"] == people[name]
+        # The chair's unit minutes the meeting about the people on the JAG's agenda without
+        # registering each of them itself.
         attending = [chair, police, *members]
-        meeting = await ok(
+        monthly = {
+            "kind": "group_meeting",
+            "title": "JAG monthly meeting",
+            "held_on": LAST_MONTH,
+            "purpose": CDR,
+            "group_id": gid,
+            "chair_practitioner_id": chair.practitioner_id,
+            "attending_agency_ids": [a.agency_id for a in attending],
+            "subject_person_ids": list(people.values()),
+        }
+        # Twins: someone the JAG never had on its agenda (a pupil the school knows) is no one to
+        # the chair, and the problem says which subject; a school cannot minute the JAG's meeting.
+        pupil = await register_person(
+            client,
+            actor=school,
+            given_name="Sam",
+            date_of_birth=born(12),
+            nhs_number=nhs(509),
+            reason="Pupil",
+        )
+        problem = await refused(
             client,
             "POST",
             "/conferences",
             chair,
-            json={
-                "kind": "group_meeting",
-                "title": "JAG monthly meeting",
-                "held_on": LAST_MONTH,
-                "purpose": CDR,
-                "group_id": gid,
-                "chair_practitioner_id": chair.practitioner_id,
-                "attending_agency_ids": [a.agency_id for a in attending],
-                "subject_person_ids": list(people.values()),
-            },
+            404,
+            json={**monthly, "subject_person_ids": [*people.values(), pupil["id"]]},
         )
+        assert problem["detail"] == "No such person."
+        assert problem["errors"][0]["field"] == f"body:/subject_person_ids/{len(people)}"
+        school_meeting = {
+            **monthly,
+            "chair_practitioner_id": school.practitioner_id,
+            "attending_agency_ids": [school.agency_id],
+        }
+        problem = await refused(client, "POST", "/conferences", school, 404, json=school_meeting)
+        assert problem["errors"][0]["field"] == "body:/group_id"
+        meeting = await ok(client, "POST", "/conferences", chair, json=monthly)
         mid = meeting["id"]
         packs = {a.agency_id: await pack(client, a, mid) for a in attending}
         everyone_sees = {
@@ -382,31 +395,60 @@ async def test_case_5_the_jag(client):
                 client,
                 chair,
                 child_id=people[name],
+                group_id=gid,
                 plan="JAG action plan",
                 description=description,
                 owner_agency_id=owner.agency_id,
                 owner_practitioner_id=owner.practitioner_id,
                 due_on=days(0),
             )
-        assert await action_ids(client, chair) == {a["id"] for a in actions.values()}
-        owned = {
-            police.agency_id: {"patrol", "dv"},
-            probation.agency_id: {"parole"},
-            yos.agency_id: {"youth"},
-            housing.agency_id: {"tenancy"},
-            adviser.agency_id: {"club", "engage"},
-            social_care.agency_id: {"assess"},
-        }
-        for owner in (police, probation, yos, housing, adviser, social_care):
-            assert await action_ids(client, owner) == {
-                actions[k]["id"] for k in owned[owner.agency_id]
-            }, owner
-        got = await ok(client, "GET", f"/actions/{actions['club']['id']}", adviser)
-        assert got["owner_practitioner_id"] == adviser.practitioner_id and got["due_on"] == days(0)
-        await refused(client, "GET", f"/actions/{actions['club']['id']}", housing, 404)
-        await refused(client, "GET", f"/actions/{actions['parole']['id']}", police, 404)
+        # The plan is the group's: every current member sees every action, with its owner.
+        every = {a["id"] for a in actions.values()}
+        for member in (chair, police, probation, yos, housing, adviser):
+            assert await action_ids(client, member) == every, member
+            assert await action_ids(client, member, group_id=gid) == every, member
+        for member in (housing, police):
+            got = await ok(client, "GET", f"/actions/{actions['club']['id']}", member)
+            assert got["group_id"] == gid
+            assert got["owner_agency_id"] == adviser.agency_id
+            assert got["owner_practitioner_id"] == adviser.practitioner_id
+            assert got["due_on"] == days(0)
+        # Children's social care owns one action but is not a member: it sees that one only.
+        assert await action_ids(client, social_care) == {actions["assess"]["id"]}
+        await refused(client, "GET", f"/actions/{actions['club']['id']}", social_care, 404)
         assert await action_ids(client, school) == set()
         await refused(client, "GET", f"/actions/{actions['patrol']['id']}", school, 404)
+        # A group action is about someone on the group's agenda; a school records none for it.
+        problem = await refused(
+            client,
+            "POST",
+            "/actions",
+            chair,
+            404,
+            json={
+                "child_id": pupil["id"],
+                "group_id": gid,
+                "plan": "JAG action plan",
+                "description": "x",
+                "due_on": days(0),
+            },
+        )
+        assert problem["errors"][0]["field"] == "body:/child_id"
+        problem = await refused(
+            client,
+            "POST",
+            "/actions",
+            school,
+            404,
+            json={
+                "child_id": pupil["id"],
+                "group_id": gid,
+                "plan": "JAG action plan",
+                "description": "x",
+                "due_on": days(0),
+            },
+        )
+        assert problem["errors"][0]["field"] == "body:/group_id"
 
     async with story.step("7"):
         parole = "No known breaches of parole; the parents' behaviour is not a cause for concern"
@@ -418,10 +460,20 @@ async def test_case_5_the_jag(client):
             client, police, actions["patrol"]["id"], "done", outcome="Patrol done; CSOs alerted"
         )
         await move(client, housing, actions["tenancy"]["id"], "in_progress")
-        for actor, key in ((chair, "club"), (adviser, "club"), (chair, "parole")):
+        for actor, key in ((chair, "club"), (adviser, "club"), (yos, "club"), (chair, "parole")):
             got = await ok(client, "GET", f"/actions/{actions[key]['id']}", actor)
             assert got["status"] == "done" and got["outcome"] in (parole, club)
-        await refused(client, "GET", f"/actions/{actions['club']['id']}", yos, 404)
+        # Members follow progress; the owner records it.
+        await refused(
+            client,
+            "POST",
+            f"/actions/{actions['engage']['id']}/transitions",
+            yos,
+            403,
+            json={"to": "in_progress"},
+            if_match=True,
+        )
+        await refused(client, "GET", f"/actions/{actions['club']['id']}", social_care, 404)
         reopen = await refused(
             client,
             "POST",
@@ -452,7 +504,7 @@ async def test_case_5_the_jag(client):
         )
         progress = {
             a["id"]: (a["status"], a["outcome"])
-            for a in (await ok(client, "GET", "/actions", chair))["items"]
+            for a in (await ok(client, "GET", "/actions", chair, params={"group_id": gid}))["items"]
         }
         assert progress == {
             actions["assess"]["id"]: ("open", None),
@@ -483,7 +535,23 @@ async def test_case_5_the_jag(client):
         for member in attending:
             got = await pack(client, member, follow_up["id"])
             assert seen(got[people["Louise"]]) == {STARTED, PRESSURED}, member
-        assert await action_ids(client, housing) == {actions["tenancy"]["id"]}
+        # Every member reviews the progress of the whole plan, its own actions or not.
+        for member in (housing, yos):
+            listed = await ok(client, "GET", "/actions", member, params={"group_id": gid})
+            assert {a["id"]: (a["status"], a["outcome"]) for a in listed["items"]} == progress
         await refused(client, "GET", f"/conferences/{follow_up['id']}", school, 404)
+        # The YOS leaves the JAG: it keeps the action it owns and loses the group's others.
+        await ok(
+            client,
+            "DELETE",
+            f"/groups/{gid}/members/{yos.agency_id}",
+            la_admin,
+            if_match=True,
+        )
+        assert await action_ids(client, yos) == {actions["youth"]["id"]}
+        await refused(client, "GET", f"/actions/{actions['club']['id']}", yos, 404)
+        assert (await ok(client, "GET", f"/actions/{actions['youth']['id']}", yos))[
+            "group_id"
+        ] == gid
 
     story.done()

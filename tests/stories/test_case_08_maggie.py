@@ -26,7 +26,7 @@ from tests.stories.steps_b import (
 )
 from tests.stories.story import Story
 
-MAGGIE, MARK = nhs(801), nhs(802)
+MAGGIE, MARK, BABY = nhs(801), nhs(802), nhs(803)
 CPE = "child_protection_enquiry"
 S47 = {
     "legal_basis": "children_act_s47",
@@ -315,6 +315,10 @@ async def test_case_08_maggie(client, session):
         )
         midwife_review = accepted["review"]
         assert midwife_review["due_on"] == days(14) and not midwife_review["overdue"]
+        # Accepting makes the midwife's service involved with the baby (a legitimate interest):
+        # the baby exists for her now; what social care recorded stays withheld.
+        view = await summary_of(client, actor=midwife, person=baby["id"], purpose="health_care")
+        assert summaries(view) == set() and withheld(view) == {"no_consent": 1}
         seen = await get(client, sw, f"/follow-ups/{fu_id}")
         assert seen["accepted_at"] == accepted["accepted_at"]
         await not_found(client, probation, f"/follow-ups/{fu_id}")
@@ -360,32 +364,41 @@ async def test_case_08_maggie(client, session):
             if_match=True,
         )
         assert done["status"] == "done"
+        # Social care records the birth, with the NHS number the midwife gave it.
+        r = await client.patch(
+            f"/people/{baby['id']}",
+            headers={**sw.headers, "If-Match": "*"},
+            json={
+                "kind": "known",
+                "given_name": "Baby",
+                "date_of_birth": days(-3),
+                "nhs_number": BABY,
+            },
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["kind"] == "known" and r.json()["is_child"] is True
+        assert r.json()["nhs_number"] == BABY
+        # The midwife registers the newborn by NHS number: the same person, her own profile.
+        newborn = await known(midwife, "Baby", BABY, days(-3), "Postnatal care")
+        assert newborn["id"] == baby["id"] and newborn["family_name"] == "Lowe"
         concern = await referral(
             client,
             midwife,
             to_agency_id=sw.agency_id,
-            subject_person_ids=[maggie["id"]],
+            subject_person_ids=[baby["id"], maggie["id"]],
             purpose="child_in_need_assessment",
             reason="Baby born; Maggie has moved in with Mark; concerned for the baby's welfare",
             action_expected="Assess the baby's welfare",
         )
+        # Social care closed its involvement with the baby in step 8: a re-referral.
+        assert concern["re_referral"] is True
         await accept(client, sw, concern["id"])
-        r = await client.patch(
-            f"/people/{baby['id']}",
-            headers={**sw.headers, "If-Match": "*"},
-            json={"kind": "known", "given_name": "Baby", "date_of_birth": days(-3)},
-        )
-        assert r.status_code == 200, r.text
-        assert r.json()["kind"] == "known" and r.json()["is_child"] is True
-        await post(
-            client,
-            sw,
-            f"/people/{baby['id']}/involvements",
-            {"reason": "Second initial assessment after the midwife's concern"},
-        )
         await held(sw, baby, "social_care", VISIT, days(0))
         chrono = await chronology(client, sw, baby["id"], CPE)
         assert {P_RESUMED, P_MARK, POLICE_MARK, SC_NEGLECT, ASSESSMENT, VISIT} <= entries(chrono)
+        # Twin: the midwife knows the baby now, but not what social care recorded about it.
+        view = await summary_of(client, actor=midwife, person=baby["id"], purpose="health_care")
+        assert summaries(view) == set() and withheld(view) == {"no_consent": 2}
         await not_found(client, hv, f"/people/{baby['id']}/summary", purpose="health_care")
 
     async with story.step("11"):
@@ -420,7 +433,10 @@ async def test_case_08_maggie(client, session):
         )
         assert accepted["review"]["responsible_practitioner_id"] == hv.practitioner_id
         assert accepted["review"]["what"] == "Monitor the baby; refer again if necessary"
-        await not_found(client, hv, f"/people/{baby['id']}/chronology", purpose="health_care")
+        # The monitor's agency is involved now: the baby exists for the health visitor, whose
+        # chronology shows nothing social care, probation or the police hold (all withheld).
+        chrono = await chronology(client, hv, baby["id"], "health_care")
+        assert entries(chrono) == set() and set(withheld(chrono)) == {"no_consent"}
         await not_found(client, probation, f"/follow-ups/{hv_fu}")
 
     async with story.step("12"):
