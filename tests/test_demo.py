@@ -1,6 +1,13 @@
-"""The demo loader builds all ten case examples, and the printed credentials work."""
+"""The demo loader builds all ten case examples and plays each story to its end state; the printed
+credentials work, and each story's end state is visible through the HTTP API."""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 import httpx
+import pytest
 
 from app.db import make_engine
 from app.demo.cases import CASES, PEOPLE
@@ -9,42 +16,196 @@ from app.main import create_app
 from app.migrate import upgrade
 
 
-async def test_demo_loads_every_case_and_its_keys_work(settings, tmp_path):
-    url = f"sqlite+aiosqlite:///{tmp_path}/demo.db"
+@dataclass
+class Demo:
+    client: httpx.AsyncClient
+    summary: dict[str, Any]
+
+    def person(self, key: str) -> str:
+        return str(self.summary["people_ids"][key])
+
+    def practitioner(self, key: str) -> str:
+        return str(self.summary["credentials"][key]["practitioner_id"])
+
+    async def get(self, who: str, path: str, **params: Any) -> Any:
+        key = self.summary["credentials"][who]["key"]
+        r = await self.client.get(path, params=params, headers={"Authorization": f"Bearer {key}"})
+        assert r.status_code == 200, (who, path, r.text)
+        return r.json()
+
+    async def status(self, who: str, path: str) -> int:
+        key = self.summary["credentials"][who]["key"]
+        r = await self.client.get(path, headers={"Authorization": f"Bearer {key}"})
+        return r.status_code
+
+    async def summary_of(self, who: str, person: str, purpose: str) -> Any:
+        return await self.get(who, f"/people/{self.person(person)}/summary", purpose=purpose)
+
+
+@pytest.fixture(scope="module")
+async def demo(settings, tmp_path_factory) -> AsyncIterator[Demo]:
+    """The demo is loaded once for the module: every test only reads."""
+    tmp = tmp_path_factory.mktemp("demo")
+    url = f"sqlite+aiosqlite:///{tmp}/demo.db"
     demo_settings = settings.model_copy(update={"database_url": url})
     engine = make_engine(url)
     await upgrade(engine)
-    summary = await load_demo(demo_settings, credentials_dir=tmp_path)
-    assert summary["people"] == len(PEOPLE) and len(CASES) == 10
+    summary = await load_demo(demo_settings, credentials_dir=tmp)
     app = create_app(demo_settings, engine)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-        hv = summary["credentials"]["c3_health_visitor"]
-        teacher = summary["credentials"]["c3_jack_teacher"]
-        r = await c.get("/people", headers={"Authorization": f"Bearer {hv['key']}"})
-        assert r.status_code == 200
-        names = {p["given_name"] for p in r.json()["items"]}
-        assert {"Jenny", "Jack"} <= names
-        jack = summary["people_ids"]["c3_jack"]
-        r = await c.get(f"/people/{jack}", headers={"Authorization": f"Bearer {teacher['key']}"})
-        assert r.status_code == 200 and r.json()["given_name"] == "Jack"
-        # Poppy is known to the health visitor only: to the school she does not exist.
-        poppy = summary["people_ids"]["c3_poppy"]
-        r = await c.get(f"/people/{poppy}", headers={"Authorization": f"Bearer {teacher['key']}"})
-        assert r.status_code == 404
-        r = await c.get(f"/people/{poppy}", headers={"Authorization": f"Bearer {hv['key']}"})
-        assert r.status_code == 200
-        # Case 3 is played to the health visitor's decision not to share Lisa's health.
-        lisa = summary["people_ids"]["c3_lisa"]
-        r = await c.get(
-            f"/people/{lisa}/summary",
-            headers={"Authorization": f"Bearer {teacher['key']}"},
-            params={"purpose": "early_help_assessment"},
-        )
-        assert r.status_code == 200
-        body = r.json()
-        assert [x["summary"] for x in body["records"]] == [
-            "Three children under six; the family has had some difficulties"
-        ]
-        assert body["withheld"] == [{"reason": "decision_not_to_share", "count": 1}]
+        yield Demo(c, summary)
     await engine.dispose()
+
+
+def _summaries(view: dict[str, Any]) -> list[str]:
+    return [r["summary"] for r in view["records"]]
+
+
+def _months_out(due: str, months: int) -> bool:
+    days = (date.fromisoformat(due) - date.today()).days
+    return abs(days - 30.4 * months) <= 4
+
+
+async def test_demo_loads_every_case_and_its_keys_work(demo):
+    assert demo.summary["people"] == len(PEOPLE) and len(CASES) == 10
+    names = {p["given_name"] for p in (await demo.get("c3_health_visitor", "/people"))["items"]}
+    assert {"Jenny", "Jack"} <= names
+    jack = await demo.get("c3_jack_teacher", f"/people/{demo.person('c3_jack')}")
+    assert jack["given_name"] == "Jack"
+    # Poppy is known to the health visitor only: to the school she does not exist.
+    poppy = f"/people/{demo.person('c3_poppy')}"
+    assert await demo.status("c3_jack_teacher", poppy) == 404
+    assert await demo.status("c3_health_visitor", poppy) == 200
+
+
+async def test_case_1_kelly_asked_and_everyone_answered_and_they_alert_each_other(demo):
+    sent = await demo.get("c1_kelly", "/information-requests", box="sent")
+    [request] = sent["items"]
+    assert request["status"] == "answered"
+    assert {t["status"] for t in request["targets"]} == {"answered"}
+    # What the midwife shared reaches Kelly; Kate's health stays with the midwife and the HV.
+    view = await demo.summary_of("c1_kelly", "c1_kate", "family_support")
+    assert "Postnatal visits: Kate very tired; no one to help her at home" in _summaries(view)
+    assert {w["reason"] for w in view["withheld"]} == {"no_consent"}
+    alerts = await demo.get("c1_kelly", "/alerts")
+    assert [a["person_id"] for a in alerts if a["kind"] == "concern_raised"] == [
+        demo.person("c1_mia")
+    ]
+
+
+async def test_case_2_consent_for_attendance_does_not_cover_health(demo):
+    volunteer = "Volunteer worried Ben may not hear well"
+    health = await demo.summary_of("c2_health_visitor", "c2_ben", "health_care")
+    shared = [r for r in health["records"] if r["summary"].startswith(volunteer)]
+    assert [r["shared"]["basis"] for r in shared] == ["consent"]
+    school = await demo.summary_of("c2_health_visitor", "c2_ben", "education_support")
+    assert not any(s.startswith(volunteer) for s in _summaries(school))
+    assert {"reason": "no_consent", "count": 2} in school["withheld"]
+    consents = await demo.get("c2_organiser", f"/people/{demo.person('c2_cathy')}/consents")
+    assert sorted(c["status"] for c in consents["items"]) == ["active", "withdrawn"]
+    referrals = await demo.get("c2_gp", "/referrals")
+    assert [r["status"] for r in referrals["items"]] == ["accepted"]
+
+
+async def test_case_3_decision_not_to_share_and_fortnightly_monitoring(demo):
+    view = await demo.summary_of("c3_jack_teacher", "c3_lisa", "early_help_assessment")
+    assert _summaries(view) == ["Three children under six; the family has had some difficulties"]
+    assert view["withheld"] == [{"reason": "decision_not_to_share", "count": 1}]
+    for who in ("c3_health_visitor", "c3_cp_lead"):  # one agency's each, with who is responsible
+        reviews = (await demo.get(who, "/reviews"))["items"]
+        [review] = [r for r in reviews if r["child_id"] == demo.person("c3_jack")]
+        assert review["recurrence_days"] == 14 and review["status"] == "scheduled"
+        assert review["responsible_practitioner_id"] == demo.practitioner(who)
+
+
+async def test_case_4_schools_shared_without_consent_and_the_plan_has_owners(demo):
+    view = await demo.summary_of("c4_yos_worker", "c4_jackie", "crime_and_disorder_reduction")
+    confided = [r for r in view["records"] if r["summary"].startswith("Told her tutor")]
+    assert [r["shared"]["basis"] for r in confided] == ["decision"]
+    assert view["withheld"] == []
+    actions = (await demo.get("c4_brett_mentor", "/actions"))["items"]
+    [mentoring] = [
+        a for a in actions if a["owner_practitioner_id"] == demo.practitioner("c4_brett_mentor")
+    ]
+    assert mentoring["child_id"] == demo.person("c4_brett") and mentoring["status"] == "in_progress"
+    assert {a["plan"] for a in actions} == {"Joint action plan"}
+
+
+async def test_case_5_jag_meetings_select_families_and_actions_are_reviewed(demo):
+    groups = (await demo.get("c5_jag_chair", "/groups"))["items"]
+    [jag] = [g for g in groups if g["kind"] == "joint_action_group"]
+    agenda = (await demo.get("c5_jag_chair", f"/groups/{jag['id']}/agenda", limit=100))["items"]
+    on_agenda = {e["person_id"] for e in agenda}
+    assert {demo.person(k) for k in ("c5_tony", "c5_louise", "c5_paul", "c5_karen")} <= on_agenda
+    assert {e["meeting_on"] for e in agenda} == {"2026-10-14", "2026-11-11"}
+    actions = (await demo.get("c5_connexions_adviser", "/actions"))["items"]
+    [club] = [a for a in actions if "youth club" in a["description"]]
+    assert club["status"] == "done" and "severed her ties" in club["outcome"]
+
+
+async def test_case_6_consultant_overrides_the_refusal(demo):
+    for who in ("c6_social_worker", "c6_police_officer"):
+        view = await demo.summary_of(who, "c6_helen", "child_protection_enquiry")
+        bruising = [r for r in view["records"] if r["summary"].startswith("On admission")]
+        assert [r["shared"]["basis"] for r in bruising] == ["decision"]
+
+
+async def test_case_7_competent_child_referred_without_consent(demo):
+    natasha = demo.person("c7_natasha")
+    [assessment] = (await demo.get("c7_health_practitioner", f"/people/{natasha}/competence"))[
+        "items"
+    ]
+    assert assessment["competent"] is True and assessment["standard"] == "fraser"
+    view = await demo.summary_of("c7_social_worker", "c7_natasha", "child_protection_enquiry")
+    assert len(view["records"]) == 4 and view["withheld"] == []
+    assert {r["shared"]["basis"] for r in view["records"]} == {"decision"}
+
+
+async def test_case_8_history_brought_together_and_no_closing_without_follow_up(demo):
+    chronology = await demo.get(
+        "c8_social_worker",
+        f"/people/{demo.person('c8_baby')}/chronology",
+        purpose="child_protection_enquiry",
+    )
+    # What probation and the police hold about Mark, the baby's father, shared under s.47.
+    about_mark = {
+        e["summary"].split(";")[0]: e["shared"]["basis"]
+        for e in chronology["entries"]
+        if e["relationship_to_child"] == "household member" and e["shared"]
+    }
+    assert about_mark == {
+        "Children with several women": "decision",
+        "Previous convictions, none for offences against children": "decision",
+    }
+    reviews = (await demo.get("c8_health_visitor", "/reviews"))["items"]
+    [review] = [r for r in reviews if r["child_id"] == demo.person("c8_baby")]
+    assert review["follow_up_id"]
+    follow_up = await demo.get("c8_health_visitor", f"/follow-ups/{review['follow_up_id']}")
+    assert follow_up["accepted_at"] is not None
+    assert follow_up["monitor_practitioner_id"] == demo.practitioner("c8_health_visitor")
+
+
+async def test_case_9_group_referral_lead_professional_and_review_in_three_months(demo):
+    [referral] = (await demo.get("c9_susan", "/referrals", box="sent"))["items"]
+    assert referral["to_group_id"] and referral["status"] == "accepted"
+    index = await demo.get("c9_naomi", f"/people/{demo.person('c9_amy')}/index")
+    assert index["lead_professional"]["practitioner_name"] == "Naomi Ashworth"
+    assert index["early_help_assessment"]["status"] == "completed"
+    [review] = (await demo.get("c9_naomi", "/reviews"))["items"]
+    assert review["family_id"] and _months_out(review["due_on"], 3)
+
+
+async def test_case_10_lead_passes_to_the_social_worker_child_in_need(demo):
+    ryan = demo.person("c10_ryan")
+    index = await demo.get("c10_nadine", f"/people/{ryan}/index")
+    assert index["lead_professional"]["practitioner_name"] == "Eddie Coleman"
+    [status] = await demo.get("c10_pastoral_manager", f"/people/{ryan}/child-status")
+    assert status["status"] == "child_in_need"
+    assert status["social_worker"]["practitioner_name"] == "Eddie Coleman"
+    reviews = (await demo.get("c10_eddie", "/reviews"))["items"]
+    assert [_months_out(r["due_on"], 2) for r in reviews] == [True]
+    # The school's disclosure reached Nadine on the pastoral manager's decision, not consent.
+    view = await demo.summary_of("c10_nadine", "c10_ryan", "family_support")
+    told = [r for r in view["records"] if r["summary"].startswith("Tired and withdrawn")]
+    assert [r["shared"]["basis"] for r in told] == ["decision"]

@@ -104,6 +104,8 @@ class PersonSpec:
     nhs_number: str | None = None
     # (agency_key, reason): the agencies working with the person when the story starts.
     registered_by: tuple[tuple[str, str], ...] = ()
+    # Known to no agency at the start: an agency registers them as the story is played.
+    arrives_in_story: bool = False
 
 
 @dataclass(frozen=True)
@@ -662,6 +664,7 @@ CASE_2 = CaseSpec(
             registered_by=(
                 ("home_start", "Referred by Ben's nursery: erratic attendance"),
                 ("hillcrest_nursery", "Ben's mother"),
+                ("health_visiting", "Mother of Ben and Jake"),
             ),
         ),
         PersonSpec(
@@ -693,6 +696,9 @@ CASE_2 = CaseSpec(
         Rel("c2_cathy", "c2_ben", "parent", True, "home_start"),
         Rel("c2_cathy", "c2_jake", "parent", True, "home_start"),
         Rel("c2_ben", "c2_jake", "sibling", False, "home_start"),
+        # The health visitor records who speaks for the boys (Cathy's consent to tell the GP).
+        Rel("c2_cathy", "c2_ben", "parent", True, "health_visiting"),
+        Rel("c2_cathy", "c2_jake", "parent", True, "health_visiting"),
     ),
     families=(
         FamilySpec("c2_family", "Cathy's family", "home_start", ("c2_cathy", "c2_ben", "c2_jake")),
@@ -1212,7 +1218,7 @@ CASE_7 = CaseSpec(
             "c7_health_practitioner",
             True,
             "fraser",
-            REFERENCE_DATE,
+            date(2026, 7, 20),  # her first visit
             "Fraser criteria met for STI treatment (with named nurse); won't involve parents.",
         ),
     ),
@@ -1495,9 +1501,22 @@ CASE_10 = CaseSpec(
                 ("adult_drug_service", "Client's son, in her care"),
             ),
         ),
-        # Sarah's new boyfriend arrives mid-story; not part of the starting cast.
+        # Sarah's new boyfriend arrives mid-story: no agency knows him at the start, so the loader
+        # does not register him; Space 4 Me does, in the story (app/demo/stories.py).
+        PersonSpec(
+            "c10_boyfriend",
+            None,
+            None,
+            kind="described",
+            description="Sarah's new boyfriend; recently moved in. Ryan does not get on with him.",
+            arrives_in_story=True,
+        ),
     ),
-    relationships=(Rel("c10_sarah", "c10_ryan", "parent", True, "westgate_school"),),
+    relationships=(
+        Rel("c10_sarah", "c10_ryan", "parent", True, "westgate_school"),
+        # Recorded at Sarah's assessment ("a son, Ryan, in her care"): she speaks for him.
+        Rel("c10_sarah", "c10_ryan", "parent", True, "adult_drug_service"),
+    ),
     families=(
         FamilySpec("c10_family", "Sarah and Ryan", "westgate_school", ("c10_sarah", "c10_ryan")),
     ),
@@ -1521,6 +1540,55 @@ CASES: tuple[CaseSpec, ...] = (
 )
 
 PEOPLE: dict[str, PersonSpec] = {p.key: p for c in CASES for p in c.people}
+
+# ---------------------------------------------------------------------------------------------
+# Multi-agency groups (created by an administrator of the chairing agency)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    key: str
+    name: str
+    kind: str  # app.models.sharing.GroupKind
+    chair_key: str
+    deputy_key: str | None
+    members: tuple[str, ...]  # the chair and deputy are members too
+    purposes: tuple[str, ...]  # app.policy.Purpose
+    legal_gateway: str  # app.models.sharing.LegalBasis
+    agreement: str
+
+
+GROUPS: dict[str, GroupSpec] = {
+    g.key: g
+    for g in (
+        # Case 5: chaired by the local authority, police as deputy, under s.115.
+        GroupSpec(
+            "jag",
+            "Brackenford Joint Action Group",
+            "joint_action_group",
+            "la_social_inclusion",
+            "police",
+            ("probation", "yos", "housing_trust", "connexions"),
+            ("crime_and_disorder_reduction",),
+            "crime_and_disorder_act_s115",
+            "Brackenford JAG information exchange protocol (s.115 Crime and Disorder Act 1998)",
+        ),
+        # Case 9: the multi-agency family support service; families join it by signed consent.
+        GroupSpec(
+            "family_support_service",
+            "Brackenford Family Support Service",
+            "family_support_service",
+            "family_support_team",
+            None,
+            FAMILY_SUPPORT_SERVICE_MEMBERS[1:],
+            ("family_support",),
+            "children_act_s17",
+            "Family support service information sharing policy; each family signs a privacy and "
+            "confidentiality statement",
+        ),
+    )
+}
 
 # ---------------------------------------------------------------------------------------------
 # Self-checks (run at import; cheap)
@@ -1592,6 +1660,9 @@ def _check() -> None:
     for key, months in _TEXT_MONTHS.items():
         born = PEOPLE[key].date_of_birth
         assert born is not None and _months(born, REFERENCE_DATE) == months, key
+    for group in GROUPS.values():
+        named = {group.chair_key, *filter(None, [group.deputy_key]), *group.members}
+        assert named <= set(AGENCIES), group.key
     for case in CASES:
         agencies = set(case.agencies)
         assert agencies <= set(AGENCIES), case.number
@@ -1609,11 +1680,11 @@ def _check() -> None:
         assert {a for p in case.people for a, _ in p.registered_by} <= front, case.number
         registered = {(p.key, a) for p in case.people for a, _ in p.registered_by}
         for p in case.people:
-            assert p.kind in PERSON_KINDS and p.registered_by, p.key
+            assert p.kind in PERSON_KINDS and bool(p.registered_by) != p.arrives_in_story, p.key
             assert {a for a, _ in p.registered_by} <= agencies, p.key
             assert len({a for a, _ in p.registered_by}) == len(p.registered_by), p.key
             # The service links agencies' registrations of one person by NHS number only.
-            assert len(p.registered_by) == 1 or p.nhs_number, p.key
+            assert len(p.registered_by) <= 1 or p.nhs_number, p.key
             if p.kind == "unborn":
                 assert p.expected_date and p.expected_date > REFERENCE_DATE, p.key
                 assert p.date_of_birth is None, p.key

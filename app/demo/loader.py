@@ -2,13 +2,14 @@
 
 import json
 import uuid
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
 from app.demo import stories
-from app.demo.cases import AGENCIES, CASES, PEOPLE, PRACTITIONERS
+from app.demo.cases import AGENCIES, CASES, GROUPS, PEOPLE, PRACTITIONERS, CaseSpec
 from app.models.agency import AgencyCreate, AgencyKind, Sector, ServiceCreate
 from app.models.identity import AccessRole, ApiKeyCreate, PractitionerCreate
 from app.models.person import (
@@ -22,8 +23,10 @@ from app.models.person import (
     RelationshipCreate,
     RelationshipKind,
 )
+from app.models.sharing import GroupCreate, GroupKind, LegalBasis
+from app.policy import Purpose
 from app.principal import Principal, PrincipalKind
-from app.services import agencies, families, people, practitioners
+from app.services import agencies, families, groups, people, practitioners
 
 CREDENTIALS_FILE = "confer-demo-credentials.json"
 PLATFORM = Principal(kind=PrincipalKind.platform_admin, agency_id=None)
@@ -39,7 +42,8 @@ def _as(practitioner_id: uuid.UUID, agency_id: uuid.UUID, roles: tuple[str, ...]
 
 
 async def load_demo(settings: Settings, credentials_dir: Path | None = None) -> dict[str, Any]:
-    """Loads every case; returns (and writes) the API key of every practitioner."""
+    """Loads every case's cast, plays the ten stories to their end state; returns (and writes)
+    the API key of every practitioner."""
     engine = make_engine(settings.database_url)
     maker = make_sessionmaker(engine)
     agency_ids: dict[str, uuid.UUID] = {}
@@ -86,28 +90,51 @@ async def load_demo(settings: Settings, credentials_dir: Path | None = None) -> 
                 "practitioner_id": str(row.id),
                 "agency_id": str(agency_id),
             }
+        service_ids: dict[tuple[str, str], uuid.UUID] = {}
         for spec in AGENCIES.values():
             for service_name in spec.services:
-                await agencies.create_service(
+                service = await agencies.create_service(
                     session,
                     actors[f"admin:{spec.key}"],
                     agency_ids[spec.key],
                     ServiceCreate(name=service_name),
                 )
+                service_ids[(spec.key, service_name)] = service.id
+        group_ids: dict[str, uuid.UUID] = {}
+        for g in GROUPS.values():
+            group = await groups.create_group(
+                session,
+                actors[f"admin:{g.chair_key}"],
+                GroupCreate(
+                    name=g.name,
+                    kind=GroupKind(g.kind),
+                    chair_agency_id=agency_ids[g.chair_key],
+                    deputy_agency_id=agency_ids[g.deputy_key] if g.deputy_key else None,
+                    purposes=[Purpose(p) for p in g.purposes],
+                    legal_gateway=LegalBasis(g.legal_gateway),
+                    agreement=g.agreement,
+                    members=[agency_ids[m] for m in g.members],
+                ),
+            )
+            group_ids[g.key] = group.id
 
-        def worker(agency_key: str) -> Principal:
-            """A front-line practitioner of the agency: who registers its people."""
-            for p in PRACTITIONERS.values():
+        case_of = {p.key: case for case in CASES for p in case.people}
+
+        def worker(agency_key: str, case: CaseSpec) -> Principal:
+            """The agency's first front-line practitioner in the case: who registers its people
+            (and so is their contact in the involvement index)."""
+            for key in case.practitioners:
+                p = PRACTITIONERS[key]
                 if p.agency_key == agency_key and "practitioner" in p.roles:
-                    return actors[p.key]
-            raise LookupError(f"no front-line practitioner at {agency_key}")
+                    return actors[key]
+            raise LookupError(f"no front-line practitioner at {agency_key} in case {case.number}")
 
         person_ids: dict[str, uuid.UUID] = {}
         for person in PEOPLE.values():
             for agency_key, reason in person.registered_by:
                 profile = await people.register_person(
                     session,
-                    worker(agency_key),
+                    worker(agency_key, case_of[person.key]),
                     PersonRegister(
                         kind=PersonKind(person.kind),
                         given_name=person.given_name,
@@ -121,11 +148,12 @@ async def load_demo(settings: Settings, credentials_dir: Path | None = None) -> 
                     ),
                 )
                 person_ids[person.key] = profile.person_id
+        family_ids: dict[str, uuid.UUID] = {}
         for case in CASES:
             for rel in case.relationships:
                 await people.create_relationship(
                     session,
-                    worker(rel.recorded_by_agency_key),
+                    worker(rel.recorded_by_agency_key, case),
                     RelationshipCreate(
                         person_id=person_ids[rel.person_key],
                         related_person_id=person_ids[rel.related_person_key],
@@ -134,14 +162,15 @@ async def load_demo(settings: Settings, credentials_dir: Path | None = None) -> 
                     ),
                 )
             for fam in case.families:
-                await families.create_family(
+                family = await families.create_family(
                     session,
-                    worker(fam.agency_key),
+                    worker(fam.agency_key, case),
                     FamilyCreate(
                         name=fam.name,
                         members=[FamilyMemberIn(person_id=person_ids[k]) for k in fam.member_keys],
                     ),
                 )
+                family_ids[fam.key] = family.id
             for comp in case.competences:
                 await people.record_competence(
                     session,
@@ -157,7 +186,7 @@ async def load_demo(settings: Settings, credentials_dir: Path | None = None) -> 
             for addr in case.addresses:
                 await people.add_address(
                     session,
-                    worker(addr.agency_key),
+                    worker(addr.agency_key, case),
                     person_ids[addr.person_key],
                     AddressCreate(
                         line1=addr.line1,
@@ -166,7 +195,17 @@ async def load_demo(settings: Settings, credentials_dir: Path | None = None) -> 
                         confidential=addr.confidential,
                     ),
                 )
-        await stories.case_3(session, actors, person_ids, agency_ids)
+        cast = stories.Cast(
+            actors=actors,
+            people=person_ids,
+            agencies=agency_ids,
+            families=family_ids,
+            services=service_ids,
+            groups=group_ids,
+            today=date.today(),
+        )
+        for play in stories.STORIES:
+            await play(session, cast)
         await session.commit()
     await engine.dispose()
     summary = {
@@ -175,6 +214,7 @@ async def load_demo(settings: Settings, credentials_dir: Path | None = None) -> 
         "people": len(person_ids),
         "credentials": keys,
         "people_ids": {k: str(v) for k, v in person_ids.items()},
+        "group_ids": {k: str(v) for k, v in group_ids.items()},
     }
     target = (credentials_dir or Path.cwd()) / CREDENTIALS_FILE
     target.write_text(json.dumps(summary, indent=2) + "\n")
@@ -188,16 +228,17 @@ def print_welcome(summary: dict[str, Any], base_url: str) -> None:
         "",
         "Confer demo: the ten case examples are loaded "
         f"({summary['agencies']} agencies, {summary['practitioners']} practitioners, "
-        f"{summary['people']} people).",
+        f"{summary['people']} people), each story played to its end state.",
         f"Open {base_url}/docs, press Authorize and paste one of these API keys:",
         "",
     ]
     for case in CASES:
+        lines.append(f"  case {case.number:>2}  {case.title}")
         for key in case.demo_credentials:
             c = creds[key]
             who = f"{c['name']}, {c['job_title']} ({c['agency']})"
-            lines.append(f"  case {case.number:>2}  {who}")
-            lines.append(f"           {c['key']}")
+            lines.append(f"           {who}")
+            lines.append(f"             {c['key']}")
     first = creds[CASES[2].demo_credentials[0]]
     lines += [
         "",
