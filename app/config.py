@@ -27,6 +27,9 @@ class Settings(BaseSettings):
 
     public_base_url: str = "http://127.0.0.1:8000"
     access_token_ttl_seconds: int = 300
+    # How long a worker remembers an API key's row (0: look it up on every request); a revocation
+    # reaches the other workers within this time (decision 0002).
+    api_key_cache_seconds: float = Field(default=5.0, ge=0, le=60)
     client_assertion_max_lifetime_seconds: int = 300
 
     # Rate limits per principal (the `limits` library's notation) and their storage.

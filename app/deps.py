@@ -22,7 +22,7 @@ from app.models.identity import AccessRole, ApiKey, MachineClient, Practitioner
 from app.pagination import Pagination, decode_cursor
 from app.principal import Principal, PrincipalKind
 from app.ratelimit import enforce_rate_limit
-from app.security import api_key_matches, decode_access_token, parse_api_key
+from app.security import api_key_matches, api_key_rows, decode_access_token, parse_api_key
 from app.services import audit
 
 
@@ -105,9 +105,12 @@ async def _principal_for(session: AsyncSession, settings: Settings, credential: 
 async def _api_key_principal(
     session: AsyncSession, settings: Settings, lookup: str, key: str
 ) -> Principal:
-    row = (await session.execute(_API_KEY_Q, {"lookup": lookup})).first()
+    row = api_key_rows.get(lookup)
     if row is None:
-        raise NotAuthenticated("The API key is not valid.")
+        row = (await session.execute(_API_KEY_Q, {"lookup": lookup})).first()
+        if row is None:
+            raise NotAuthenticated("The API key is not valid.")
+        api_key_rows.put(lookup, row, settings.api_key_cache_seconds)
     if not api_key_matches(key, row.secret_hash, settings.api_key_pepper.get_secret_value()):
         raise NotAuthenticated("The API key is not valid.")
     now = utcnow()

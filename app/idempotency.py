@@ -12,13 +12,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from app.db import utcnow
 from app.errors import Invalid
 from app.models.idempotency import IdempotencyRecord
 from app.principal import Principal
@@ -83,16 +86,21 @@ async def run_idempotent(
     request_hash = _request_hash(method, path, payload)
     ident: dict[str, Any] = {"scope": principal.scope_key, "key": key}
 
-    existing = await session.get(IdempotencyRecord, ident)
-    if existing is not None:
-        return _replay(existing, request_hash)
-    record = IdempotencyRecord(**ident, method=method, path=path, request_hash=request_hash)
-    try:
-        async with session.begin_nested():
-            session.add(record)
-            await session.flush()
-    except IntegrityError:
-        # Another request with this key committed while we waited on its row.
+    # One statement reserves the key; a concurrent holder of it makes this wait for its end.
+    reserve = _RESERVE[session.get_bind().dialect.name]
+    reserved = await session.execute(
+        reserve,
+        {
+            **ident,
+            "method": method,
+            "path": path,
+            "request_hash": request_hash,
+            "at": utcnow(),
+            "none": None,
+        },
+    )
+    if reserved.first() is None:
+        # Another request with this key committed first (or while we waited on its row).
         stored = (
             await session.execute(
                 select(IdempotencyRecord)
@@ -104,8 +112,37 @@ async def run_idempotent(
 
     created = await create()
     encoded: Any = jsonable_encoder(created.body)
-    record.response_status = created.status
-    record.response_body = encoded
-    record.response_headers = created.headers()
-    await session.flush()
+    await session.execute(
+        sa.update(_TABLE)
+        .where(_TABLE.c.scope == ident["scope"], _TABLE.c.key == ident["key"])
+        .values(
+            response_status=created.status,
+            response_body=encoded,
+            response_headers=created.headers(),
+        )
+    )
     return JSONResponse(encoded, status_code=created.status, headers=created.headers())
+
+
+_TABLE = IdempotencyRecord.__table__  # type: ignore[attr-defined]
+
+
+def _reserve(insert: Any) -> Any:
+    return (
+        insert(_TABLE)
+        .values(
+            scope=sa.bindparam("scope"),
+            key=sa.bindparam("key"),
+            method=sa.bindparam("method"),
+            path=sa.bindparam("path"),
+            request_hash=sa.bindparam("request_hash"),
+            created_at=sa.bindparam("at", type_=_TABLE.c.created_at.type),
+            # JSON null until the result is stored (the column holds JSON, never SQL NULL).
+            response_body=sa.bindparam("none", type_=_TABLE.c.response_body.type),
+        )
+        .on_conflict_do_nothing(index_elements=["scope", "key"])
+        .returning(_TABLE.c.key)
+    )
+
+
+_RESERVE = {"postgresql": _reserve(pg_insert), "sqlite": _reserve(sqlite_insert)}

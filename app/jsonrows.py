@@ -81,3 +81,24 @@ def decoder(stmt: sa.Select[Any]) -> Callable[[str | list[Any] | None], list[Row
         return [tuple(d(v) for d, v in zip(decoders, row, strict=True)) for row in rows]
 
     return decode
+
+
+class Combined:
+    """Named SELECTs (plus any scalar columns) as one statement, built once per dialect."""
+
+    def __init__(self, parts: dict[str, Any], *scalars: sa.ColumnElement[Any]):
+        self.parts = parts
+        self.scalars = scalars
+        self.decoders = {name: decoder(q) for name, q in parts.items()}
+        self._statements: dict[str, sa.Select[Any]] = {}
+
+    def statement(self, dialect: str) -> sa.Select[Any]:
+        if dialect not in self._statements:
+            self._statements[dialect] = sa.select(
+                *self.scalars,
+                *(json_rows(q, dialect).label(name) for name, q in self.parts.items()),
+            )
+        return self._statements[dialect]
+
+    def decode(self, row: Any) -> dict[str, list[Row]]:
+        return {name: d(getattr(row, name)) for name, d in self.decoders.items()}

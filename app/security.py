@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import secrets
+import time
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -77,3 +78,33 @@ def decode_access_token(token: str, *, secret: str, issuer: str) -> dict[str, An
 
 def expires_within(exp: datetime, now: datetime, seconds: int) -> bool:
     return exp <= now + timedelta(seconds=seconds)
+
+
+class ApiKeyRows:
+    """Per-worker memory of API-key rows (hash, expiry, revocation, the practitioner's agency,
+    roles and state) for a few seconds, so a request does not spend a round trip on them.
+
+    The hash and expiry are still checked on every request. A revocation or a change to the
+    practitioner clears this worker's memory at once; other workers see it within `ttl`
+    (decision 0002)."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, tuple[float, Any]] = {}
+
+    def get(self, lookup: str) -> Any | None:
+        hit = self._rows.get(lookup)
+        if hit is None or hit[0] < time.monotonic():
+            return None
+        return hit[1]
+
+    def put(self, lookup: str, row: Any, ttl: float) -> None:
+        if ttl > 0:
+            if len(self._rows) > 10_000:
+                self._rows.clear()
+            self._rows[lookup] = (time.monotonic() + ttl, row)
+
+    def forget(self) -> None:
+        self._rows.clear()
+
+
+api_key_rows = ApiKeyRows()

@@ -76,6 +76,8 @@ async def test_expired_and_revoked_api_keys_are_401(client):
 
     keys = (await client.get(base, headers=admin.headers)).json()["items"]
     first = keys[0]["id"]
+    # Used just before, so this worker remembers the key's row: revoking forgets it at once.
+    assert (await client.get("/me", headers=teacher.headers)).status_code == 200
     r = await client.delete(f"{base}/{first}", headers=admin.headers)
     assert r.status_code == 200 and r.json()["revoked_at"]
     assert_problem(await client.get("/me", headers=teacher.headers), 401)
@@ -85,6 +87,7 @@ async def test_deactivated_practitioner_is_401(client):
     admin, teacher = await make_staffed_agency(client, name="School")
     url = f"/agencies/{admin.agency_id}/practitioners/{teacher.practitioner_id}"
     etag = (await client.get(url, headers=admin.headers)).headers["etag"]
+    assert (await client.get("/me", headers=teacher.headers)).status_code == 200
     r = await client.patch(url, headers={**admin.headers, "If-Match": etag}, json={"active": False})
     assert r.status_code == 200, r.text
     assert_problem(await client.get("/me", headers=teacher.headers), 401)

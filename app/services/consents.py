@@ -25,7 +25,7 @@ from app.policy import SPECIAL_CATEGORIES, AgencyView
 from app.principal import Principal
 from app.services import audit
 from app.services.audit import RefusalAudit
-from app.services.people import agency_of, own_profile
+from app.services.people import agency_of, own_profile, own_profiles
 from app.services.sharing import person_facts
 from app.services.versioning import update_versioned
 
@@ -33,6 +33,8 @@ CLOCK_SKEW = timedelta(minutes=2)
 
 
 async def ensure_agencies(session: AsyncSession, ids: Sequence[uuid.UUID], field: str) -> None:
+    if not ids:
+        return
     found = set(
         (
             await session.execute(select(col(Agency.id)).where(col(Agency.id).in_(list(ids))))
@@ -44,6 +46,8 @@ async def ensure_agencies(session: AsyncSession, ids: Sequence[uuid.UUID], field
 
 
 async def ensure_groups(session: AsyncSession, ids: Sequence[uuid.UUID], field: str) -> None:
+    if not ids:
+        return
     found = set(
         (
             await session.execute(
@@ -99,14 +103,13 @@ async def record_consent(
             "Sharing special category information needs an Article 9 condition.",
             field="body:/article9_condition",
         )
+    await own_profiles(session, principal, [*data.subjects, *data.given_by], "consent.create")
     for i, person_id in enumerate(data.subjects):
-        await own_profile(session, principal, person_id, action="consent.create")
         if data.subjects.count(person_id) > 1:
             raise Invalid("A subject is named twice.", field=f"body:/subjects/{i}")
-    for person_id in data.given_by:
-        await own_profile(session, principal, person_id, action="consent.create")
     holders = data.holders or [agency_id]
-    await ensure_agencies(session, holders, "body:/holders")
+    if holders != [agency_id]:
+        await ensure_agencies(session, holders, "body:/holders")
     await ensure_agencies(session, data.recipients, "body:/recipients")
     await ensure_groups(session, data.holder_groups, "body:/holder_groups")
     await ensure_groups(session, data.recipient_groups, "body:/recipient_groups")

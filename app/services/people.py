@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from app.conditional import check_if_match
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models.person import (
@@ -158,6 +159,34 @@ async def own_profile(
     return profile
 
 
+async def own_profiles(
+    session: AsyncSession,
+    principal: Principal,
+    person_ids: Sequence[uuid.UUID],
+    action: str = "person.read",
+) -> None:
+    """Each person has a profile of the caller's agency, or 404 (audited) for the first that does
+    not: own_profile for many people in one query."""
+    known = set(
+        (
+            await session.execute(
+                select(col(PersonProfile.person_id)).where(
+                    PersonProfile.agency_id == agency_of(principal),
+                    col(PersonProfile.person_id).in_(list(person_ids)),
+                )
+            )
+        ).scalars()
+    )
+    for person_id in person_ids:
+        if person_id not in known:
+            raise NotFound(
+                "person",
+                audit_refusal=RefusalAudit(
+                    principal, action, "person", person_id, subject_person_id=person_id
+                ),
+            )
+
+
 async def list_people(
     session: AsyncSession, principal: Principal, page: Pagination, nhs_number: str | None
 ) -> Sequence[PersonProfile]:
@@ -166,6 +195,51 @@ async def list_people(
         stmt = stmt.where(PersonProfile.nhs_number == nhs_number)
     stmt = keyset(stmt, PersonProfile.id, page, page.after_uuid())
     return list((await session.execute(stmt)).scalars())
+
+
+async def _anchor_nhs_number(
+    session: AsyncSession, principal: Principal, person_id: uuid.UUID, nhs_number: str
+) -> None:
+    """Give the person (the identity anchor) the NHS number learned later (an unborn baby, after
+    birth), so that another agency registering it reaches this person, as registration links.
+
+    Two people are never merged here: if another person already has the number, 409.
+    """
+    person = await session.get(Person, person_id)
+    assert person is not None  # the caller has a profile of them
+    if person.nhs_number == nhs_number:
+        return  # another agency gave it already: only the caller's own profile changes
+    if person.nhs_number is not None:
+        raise Conflict("This person already has a different NHS number.", field="body:/nhs_number")
+    other = (
+        await session.execute(select(Person.id).where(Person.nhs_number == nhs_number))
+    ).scalar_one_or_none()
+    if other is None:
+        try:
+            async with session.begin_nested():
+                person.nhs_number = nhs_number
+                await session.flush()
+            return
+        except IntegrityError:
+            # Another agency registered the same NHS number a moment ago.
+            other = (
+                await session.execute(select(Person.id).where(Person.nhs_number == nhs_number))
+            ).scalar_one()
+    # The caller learns the other person's id only if it registered them itself.
+    mine = (
+        await session.execute(
+            select(PersonProfile.id).where(
+                PersonProfile.person_id == other,
+                PersonProfile.agency_id == agency_of(principal),
+            )
+        )
+    ).scalar_one_or_none()
+    named: dict[str, Any] = {"person_id": str(other)} if mine is not None else {}
+    raise Conflict(
+        "Another person already has this NHS number: people are not merged by an update.",
+        field="body:/nhs_number",
+        **named,
+    )
 
 
 async def update_person(
@@ -179,11 +253,16 @@ async def update_person(
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
     if changes.get("kind", "x") is None or changes.get("date_of_birth_estimated", False) is None:
         raise Invalid("kind and date_of_birth_estimated may not be null.", field="body")
+    if "nhs_number" in changes and changes["nhs_number"] is None:
+        raise Invalid("An NHS number, once given, is not removed.", field="body:/nhs_number")
     merged = PersonProfileBase.model_validate({**profile.model_dump(warnings=False), **changes})
     try:
         check_profile(merged)
     except ValueError as exc:
         raise Invalid(str(exc), field="body") from exc
+    if changes.get("nhs_number") is not None and changes["nhs_number"] != profile.nhs_number:
+        check_if_match(if_match, profile.id, profile.version)
+        await _anchor_nhs_number(session, principal, person_id, changes["nhs_number"])
     changes["updated_at"] = utcnow()
     profile = await update_versioned(session, profile, changes, if_match)
     await audit.append(

@@ -19,7 +19,7 @@ from app.models.identity import (
 )
 from app.pagination import Pagination, keyset
 from app.principal import Principal
-from app.security import hash_api_key, new_api_key
+from app.security import api_key_rows, hash_api_key, new_api_key
 from app.services import audit
 from app.services.agencies import ensure_administers, get_agency, get_service
 from app.services.versioning import update_versioned
@@ -100,6 +100,7 @@ async def update_practitioner(
         if name in changes and changes[name] is None:
             raise Invalid(f"{name} may not be null.", field=f"body:/{name}")
     practitioner = await update_versioned(session, practitioner, changes, if_match)
+    api_key_rows.forget()  # roles or state changed: this worker's remembered keys are stale
     await audit.append(
         session,
         principal,
@@ -173,6 +174,7 @@ async def revoke_api_key(
         raise NotFound("API key")
     if api_key.revoked_at is None:
         api_key.revoked_at = utcnow()
+        api_key_rows.forget()
         await session.flush()
         await audit.append(
             session, principal, action="api_key.revoke", object_type="api_key", object_id=api_key.id

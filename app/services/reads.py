@@ -3,12 +3,14 @@
 import uuid
 from collections import Counter
 
+import sqlalchemy as sa
 from sqlalchemy import or_
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
+from sqlmodel import col
 
 from app.db import utcnow
 from app.errors import NotFound
+from app.jsonrows import Combined
 from app.models.person import FamilyMember, Relationship
 from app.models.sharing import (
     Chronology,
@@ -133,31 +135,49 @@ async def one_record(
     return to_public(result.visible[0], purpose.value)
 
 
-async def people_around(session: AsyncSession, child_id: uuid.UUID) -> dict[uuid.UUID, str]:
-    """Those with parental responsibility for the child, and the child's household."""
-    today = utcnow().date()
-    around: dict[uuid.UUID, str] = {}
-    rels = await session.execute(
-        select(Relationship).where(
+_P_CHILD = sa.bindparam("child", type_=sa.Uuid)
+_AROUND = Combined(
+    {
+        "relationships": sa.select(
+            col(Relationship.person_id),
+            col(Relationship.related_person_id),
+            col(Relationship.kind),
+            col(Relationship.parental_responsibility),
+        ).where(
             or_(
-                col(Relationship.related_person_id) == child_id,
-                col(Relationship.person_id) == child_id,
+                col(Relationship.related_person_id) == _P_CHILD,
+                col(Relationship.person_id) == _P_CHILD,
             ),
-            or_(col(Relationship.to_date).is_(None), col(Relationship.to_date) >= today),
-        )
-    )
-    for r in rels.scalars():
-        if r.related_person_id == child_id and r.parental_responsibility:
-            around[r.person_id] = f"{r.kind} with parental responsibility"
-        elif r.kind == "household_member":
-            other = r.person_id if r.related_person_id == child_id else r.related_person_id
+            or_(
+                col(Relationship.to_date).is_(None),
+                col(Relationship.to_date) >= sa.bindparam("today", type_=sa.Date),
+            ),
+        ),
+        "household": sa.select(col(FamilyMember.person_id)).where(
+            col(FamilyMember.family_id).in_(
+                sa.select(col(FamilyMember.family_id)).where(
+                    col(FamilyMember.person_id) == _P_CHILD
+                )
+            ),
+            col(FamilyMember.person_id) != _P_CHILD,
+        ),
+    }
+)
+
+
+async def people_around(session: AsyncSession, child_id: uuid.UUID) -> dict[uuid.UUID, str]:
+    """Those with parental responsibility for the child, and the child's household (one query)."""
+    stmt = _AROUND.statement(session.get_bind().dialect.name)
+    row = (await session.execute(stmt, {"child": child_id, "today": utcnow().date()})).one()
+    parts = _AROUND.decode(row)
+    around: dict[uuid.UUID, str] = {}
+    for person_id, related_id, kind, pr in parts["relationships"]:
+        if related_id == child_id and pr:
+            around[person_id] = f"{kind} with parental responsibility"
+        elif kind == "household_member":
+            other = person_id if related_id == child_id else related_id
             around.setdefault(other, "household member")
-    families = select(col(FamilyMember.family_id)).where(FamilyMember.person_id == child_id)
-    for (other,) in await session.execute(
-        select(col(FamilyMember.person_id)).where(
-            col(FamilyMember.family_id).in_(families), FamilyMember.person_id != child_id
-        )
-    ):
+    for (other,) in parts["household"]:
         around.setdefault(other, "household member")
     around.pop(child_id, None)
     return around

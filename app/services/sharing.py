@@ -20,7 +20,7 @@ from sqlmodel import col, select
 from app.context import request_id_var
 from app.db import UTCDateTime, utcnow
 from app.errors import NotFound
-from app.jsonrows import Row, decoder, json_rows
+from app.jsonrows import Combined, Row
 from app.models.agency import Agency
 from app.models.casework import Referral, ReferralStatus, ReferralSubject
 from app.models.person import CompetenceAssessment, Involvement, PersonProfile, Relationship
@@ -223,14 +223,13 @@ async def person_facts(
     session: AsyncSession, person_ids: Sequence[uuid.UUID], today: date
 ) -> dict[uuid.UUID, PersonFacts]:
     ids = list(person_ids)
-    params = {"ids": ids, "today": today}
-    return person_facts_from(
-        ids,
-        today,
-        await session.execute(PROFILES_Q, params),
-        await session.execute(COMPETENCE_Q, params),
-        await session.execute(PR_Q, params),
-    )
+    stmt = _PERSON_FACTS.statement(session.get_bind().dialect.name)
+    row = (await session.execute(stmt, {"ids": ids, "today": today})).one()
+    parts = _PERSON_FACTS.decode(row)
+    return person_facts_from(ids, today, parts["profiles"], parts["competence"], parts["pr"])
+
+
+_PERSON_FACTS = Combined({"profiles": PROFILES_Q, "competence": COMPETENCE_Q, "pr": PR_Q})
 
 
 @dataclass
@@ -329,6 +328,7 @@ DECISIONS_Q = sa.select(
     col(SharingDecision.ended_at),
     col(SharingDecision.article6_basis),
     col(SharingDecision.article9_condition),
+    col(SharingDecision.recipient_practitioners),
 ).where(
     col(SharingDecision.subject_person_id).in_(P_IDS),
     or_(col(SharingDecision.ended_at).is_(None), col(SharingDecision.ended_at) > P_NOW),
@@ -354,6 +354,7 @@ def decision_facts_from(
         ended_at,
         article6,
         article9,
+        recipient_practitioners,
     ) in rows:
         facts.append(
             DecisionFacts(
@@ -369,6 +370,7 @@ def decision_facts_from(
                 record_ids=_ids(record_ids),
                 expires_at=expires_at,
                 ended_at=ended_at,
+                recipient_practitioners=_ids(recipient_practitioners or []),
             )
         )
         lawful[did] = (article6, article9)
@@ -503,22 +505,15 @@ _READ_PARTS = {
     "lineages": LINEAGE_Q,
     "citations": CITATIONS_Q,
 }
-_read_statements: dict[tuple[str, bool, bool], tuple[sa.Select[Any], dict[str, Any]]] = {}
-
-
-def _read_statement(
-    dialect: str, by_id: bool, after: bool
-) -> tuple[sa.Select[Any], dict[str, Any]]:
-    key = (dialect, by_id, after)
-    if key not in _read_statements:
-        parts = {**_READ_PARTS, "records": _records_q(by_id, after)}
-        stmt = sa.select(
-            INTEREST.label("interest"),
-            _HELD.label("held"),
-            *(json_rows(q, dialect).label(name) for name, q in parts.items()),
-        )
-        _read_statements[key] = (stmt, {name: decoder(q) for name, q in parts.items()})
-    return _read_statements[key]
+_READS = {
+    (by_id, after): Combined(
+        {**_READ_PARTS, "records": _records_q(by_id, after)},
+        INTEREST.label("interest"),
+        _HELD.label("held"),
+    )
+    for by_id in (False, True)
+    for after in (False, True)
+}
 
 
 async def load_read_facts(
@@ -530,8 +525,8 @@ async def load_read_facts(
     record_ids: Sequence[uuid.UUID] | None,
     after: uuid.UUID | None,
 ) -> ReadFacts:
-    dialect = session.get_bind().dialect.name
-    stmt, decode = _read_statement(dialect, record_ids is not None, after is not None)
+    combined = _READS[(record_ids is not None, after is not None)]
+    stmt = combined.statement(session.get_bind().dialect.name)
     ids = list(subject_ids)
     params = {**interest_params(agency_id, context_person_id, now), "ids": ids}
     if record_ids is not None:
@@ -539,7 +534,7 @@ async def load_read_facts(
     if after is not None:
         params["after"] = after
     row = (await session.execute(stmt, params)).one()
-    parts = {name: decode[name](getattr(row, name)) for name in decode}
+    parts = combined.decode(row)
     records = sorted(
         ((RecordRow(*r[:-1]), bool(r[-1])) for r in parts["records"]), key=lambda rs: rs[0].id
     )
@@ -622,7 +617,7 @@ async def read_records(
             for r, s in rows
             if r.holder_agency_id == agency_id and r.subject_person_id == context_person_id
         ]
-    request = Request(agency_id, purpose, now, f.memberships)
+    request = Request(agency_id, purpose, now, f.memberships, principal.practitioner_id)
 
     visible: list[Visible] = []
     withheld: Counter[str] = Counter()
