@@ -47,6 +47,10 @@ class PersonRegister(PersonProfileBase):
     reason: str = Field(min_length=1, max_length=2000)
     # Accepts the printed form "943 476 5919"; stored as ten digits.
     nhs_number: str | None = Field(default=None, max_length=14)
+    # A person already known to Confer whom the agency has a legitimate interest in (a referral
+    # to it, a group's agenda, a follow-up it accepted) but no record of its own yet, when there
+    # is no NHS number to link by: the agency's own profile of that person.
+    person_id: uuid.UUID | None = None
 
     @field_validator("nhs_number")
     @classmethod
@@ -55,6 +59,8 @@ class PersonRegister(PersonProfileBase):
 
     @model_validator(mode="after")
     def _consistent(self) -> "PersonRegister":
+        if self.person_id is not None and self.nhs_number is not None:
+            raise ValueError("give person_id or nhs_number, not both")
         check_profile(self)
         return self
 

@@ -91,11 +91,33 @@ async def _person_for_nhs_number(session: AsyncSession, nhs_number: str | None) 
     return person
 
 
+async def _person_of_interest(
+    session: AsyncSession, principal: Principal, person_id: uuid.UUID
+) -> Person:
+    """A person the caller's agency may register by id: one it has a legitimate interest in.
+    Anyone else does not exist for it (404, audited), as everywhere."""
+    from app.services.sharing import has_interest  # sharing builds on this module
+
+    person = await session.get(Person, person_id)
+    if person is None or not await has_interest(session, agency_of(principal), person_id, utcnow()):
+        raise NotFound(
+            "person",
+            field="body:/person_id",
+            audit_refusal=RefusalAudit(
+                principal, "person.register", "person", person_id, subject_person_id=person_id
+            ),
+        )
+    return person
+
+
 async def register_person(
     session: AsyncSession, principal: Principal, data: PersonRegister
 ) -> PersonProfile:
     agency_id = agency_of(principal)
-    person = await _person_for_nhs_number(session, data.nhs_number)
+    if data.person_id is not None:
+        person = await _person_of_interest(session, principal, data.person_id)
+    else:
+        person = await _person_for_nhs_number(session, data.nhs_number)
     already = (
         await session.execute(
             select(PersonProfile.id).where(
@@ -106,14 +128,15 @@ async def register_person(
     if already is not None:
         raise Conflict(
             "Your agency has already registered this person.",
-            field="body:/nhs_number",
+            field="body:/person_id" if data.person_id else "body:/nhs_number",
             person_id=str(person.id),
         )
     profile = PersonProfile(
         person_id=person.id,
         agency_id=agency_id,
         registered_by=principal.practitioner_id,
-        **data.model_dump(exclude={"reason"}),
+        # Only what the caller sent: registering by id reveals nothing another agency recorded.
+        **data.model_dump(exclude={"reason", "person_id"}),
     )
     session.add(profile)
     session.add(
