@@ -107,10 +107,11 @@ async def _api_key_principal(
 ) -> Principal:
     row = api_key_rows.get(lookup)
     if row is None:
+        epoch = api_key_rows.epoch
         row = (await session.execute(_API_KEY_Q, {"lookup": lookup})).first()
         if row is None:
             raise NotAuthenticated("The API key is not valid.")
-        api_key_rows.put(lookup, row, settings.api_key_cache_seconds)
+        api_key_rows.put(lookup, row, settings.api_key_cache_seconds, epoch)
     if not api_key_matches(key, row.secret_hash, settings.api_key_pepper.get_secret_value()):
         raise NotAuthenticated("The API key is not valid.")
     now = utcnow()

@@ -84,7 +84,7 @@ async def run_idempotent(
     if not key.strip():
         raise Invalid("The Idempotency-Key is empty.", field="header:/Idempotency-Key")
     request_hash = _request_hash(method, path, payload)
-    ident: dict[str, Any] = {"scope": principal.scope_key, "key": key}
+    ident: dict[str, Any] = {"scope": principal.idempotency_scope, "key": key}
 
     # One statement reserves the key; a concurrent holder of it makes this wait for its end.
     reserve = _RESERVE[session.get_bind().dialect.name]

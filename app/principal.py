@@ -30,8 +30,16 @@ class Principal:
         return role in self.roles
 
     @property
+    def idempotency_scope(self) -> str:
+        """Whose Idempotency-Keys these are: behind one case system, each practitioner's own
+        (fits the 80 characters of idempotency_record.scope)."""
+        if self.client_id:
+            return f"client:{self.client_id}:{self.practitioner_id}"
+        return self.scope_key
+
+    @property
     def scope_key(self) -> str:
-        """Per-caller scope for idempotency keys and rate limits."""
+        """Per-caller scope for rate limits (and idempotency, but for machine clients)."""
         if self.client_id:
             return f"client:{self.client_id}"
         if self.api_key_id:

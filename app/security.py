@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import jwt
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import utcnow
 
@@ -90,6 +92,8 @@ class ApiKeyRows:
 
     def __init__(self) -> None:
         self._rows: dict[str, tuple[float, Any]] = {}
+        # Bumped by every forget: a row read before a change committed is not remembered after.
+        self.epoch = 0
 
     def get(self, lookup: str) -> Any | None:
         hit = self._rows.get(lookup)
@@ -97,14 +101,21 @@ class ApiKeyRows:
             return None
         return hit[1]
 
-    def put(self, lookup: str, row: Any, ttl: float) -> None:
-        if ttl > 0:
+    def put(self, lookup: str, row: Any, ttl: float, epoch: int) -> None:
+        if ttl > 0 and epoch == self.epoch:
             if len(self._rows) > 10_000:
                 self._rows.clear()
             self._rows[lookup] = (time.monotonic() + ttl, row)
 
     def forget(self) -> None:
         self._rows.clear()
+        self.epoch += 1
+
+    def forget_when_committed(self, session: AsyncSession) -> None:
+        """Forget now and again when the change commits, so that a request that read the old row
+        in between does not keep it."""
+        self.forget()
+        event.listen(session.sync_session, "after_commit", lambda _s: self.forget(), once=True)
 
 
 api_key_rows = ApiKeyRows()

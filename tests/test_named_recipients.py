@@ -78,7 +78,8 @@ async def test_the_named_practitioner_alone_receives_and_acknowledges(client):
     opened = await get(client, lead, f"/shares/{share_id}")
     assert opened["record"]["shared"]["basis_id"] == made["id"]
     ack = f"/shares/{share_id}/acknowledgement"
-    await post(client, colleague, ack, status=403, if_match=True)
+    await post(client, colleague, ack, status=404, if_match=True)
+    assert (await get(client, colleague, "/shares"))["items"] == []
     await post(client, lead, ack, status=200, if_match=True)
     # The holder sees the share it addressed; the decision lists it.
     held = await get(client, teacher, f"/shares/{share_id}")
@@ -102,11 +103,13 @@ async def test_named_practitioners_are_validated(client):
     ):
         body = decision(child, record, [lead.agency_id], [lead.practitioner_id], **changed)
         await post(client, teacher, "/sharing-decisions", body, status=422)
-    # The named practitioner's agency has no interest in the child: nothing is addressed.
+    # The named practitioner's agency has no interest in the child. The answer must not tell the
+    # holder so (that would be an index look-up); the record stays withheld when opened.
     body = decision(child, record, [outsider.agency_id], [outsider.practitioner_id])
-    problem = await post(client, teacher, "/sharing-decisions", body, status=422)
-    assert problem["errors"][0]["field"] == "body:/record_ids/0"
-    assert (await get(client, outsider, "/shares"))["items"] == []
+    made = await post(client, teacher, "/sharing-decisions", body)
+    [share_id] = made["share_ids"]
+    opened = await get(client, outsider, f"/shares/{share_id}")
+    assert opened["record"] is None and opened["withheld_reason"] == "no_legitimate_interest"
 
 
 async def test_an_answer_without_consent_records_whom_it_was_for(client):

@@ -12,6 +12,7 @@ from tests.stories.steps_a import nhs
 from tests.test_auth import assert_problem
 
 TODAY = date.today()
+AUTHORISED = ("practitioner", "authorised_worker")
 
 
 async def test_actions_lifecycle_with_owner_and_overdue(client):
@@ -149,8 +150,11 @@ async def _review(client, actor, about: dict, **extra):
 
 async def test_joint_review_names_practitioners_of_agencies_with_interest(client, session):
     """Case 3: the health visitor and the school share one fortnightly review."""
-    hv_admin, hv = await make_staffed_agency(client, name="Health visiting", kind="health_visiting")
+    hv_admin, hv = await make_staffed_agency(
+        client, name="Health visiting", kind="health_visiting", roles=AUTHORISED
+    )
     hv_colleague = await make_practitioner(client, admin=hv_admin, name="Colleague")
+
     school_admin, teacher = await make_staffed_agency(client, name="School")
     _, police = await make_staffed_agency(client, name="Police", kind="police")
     _, clinic = await make_staffed_agency(
@@ -184,6 +188,18 @@ async def test_joint_review_names_practitioners_of_agencies_with_interest(client
     assert sensitive["errors"][0]["field"] == "body:/participant_practitioner_ids/0"
     assert sensitive["detail"] == no_interest["detail"]
     assert "Clinic" not in str(sensitive) and "Jack" not in str(no_interest)
+    # Whether naming succeeds tells who works with Jack, so it is an authorised worker's act:
+    # her colleague, who may not look up the index, may not name the teacher either.
+    assert_problem(
+        await _review(
+            client,
+            hv_colleague,
+            about,
+            responsible_practitioner_id=hv_colleague.practitioner_id,
+            participant_practitioner_ids=[teacher.practitioner_id],
+        ),
+        403,
+    )
     # The responsible practitioner is still one of the caller's own.
     problem = assert_problem(
         await _review(client, hv, about, responsible_practitioner_id=teacher.practitioner_id), 404
@@ -251,7 +267,9 @@ async def test_joint_review_names_practitioners_of_agencies_with_interest(client
 
 
 async def test_joint_review_of_a_family_needs_interest_in_one_of_them(client):
-    _, hv = await make_staffed_agency(client, name="Health visiting", kind="health_visiting")
+    _, hv = await make_staffed_agency(
+        client, name="Health visiting", kind="health_visiting", roles=AUTHORISED
+    )
     _, teacher = await make_staffed_agency(client, name="School")
     _, police = await make_staffed_agency(client, name="Police", kind="police")
     mum = await register_person(client, actor=hv, given_name="Lisa", date_of_birth="1994-01-01")

@@ -24,7 +24,6 @@ from app.services import audit
 from app.services.audit import RefusalAudit
 from app.services.consents import ensure_agencies, ensure_groups
 from app.services.people import agency_of, own_profile
-from app.services.sharing import decide_for
 from app.services.versioning import update_versioned
 
 WHY_MAX = 2000  # Share.why
@@ -146,19 +145,14 @@ async def _address_shares(
     named: list[Practitioner],
 ) -> None:
     """A share per named record for each named practitioner: their inbox, their acknowledgement;
-    its content is read through the policy when opened, and logged as a disclosure then."""
+    its content is read through the policy when opened, and logged as a disclosure then.
+
+    The recipients' interest in the person is not checked here: the answer would tell the holder
+    whether another agency (perhaps a sensitive service) knows the person. Without interest the
+    share's record stays withheld when it is opened."""
     purpose = data.purposes[0].value
     assert data.action_expected is not None  # the schema requires it with named practitioners
     why = data.reasons if len(data.reasons) <= WHY_MAX else data.reasons[: WHY_MAX - 1] + "…"
-    for agency_id in dict.fromkeys(p.agency_id for p in named):
-        verdicts = await decide_for(session, agency_id, purpose, records)
-        for i, verdict in enumerate(verdicts):
-            if not verdict.permit:
-                reason = verdict.reason.value if verdict.reason else "no basis"
-                raise Invalid(
-                    f"The named practitioners' agency may not receive this record ({reason}).",
-                    field=f"body:/record_ids/{i}",
-                )
     session.add_all(
         Share(
             holder_agency_id=decision.holder_agency_id,

@@ -153,21 +153,21 @@ async def index_entry(
     lead_card, lead_since = None, None
     if lead is not None and shown(lead[1]):
         lead_card, lead_since = card(lead[1], lead[2]), lead[0].started_at
-    caf_row = (
-        await session.execute(
-            select(EarlyHelpAssessment, Agency, Practitioner)
-            .join(Agency, col(Agency.id) == EarlyHelpAssessment.holder_agency_id)
-            .outerjoin(Practitioner, col(Practitioner.id) == EarlyHelpAssessment.practitioner_id)
-            .where(
-                EarlyHelpAssessment.child_id == person_id,
-                EarlyHelpAssessment.status != CafStatus.closed.value,
-            )
-            .order_by(col(EarlyHelpAssessment.created_at).desc())
-            .limit(1)
+    # The latest open CAF among those whose holder is shown: a hidden service's newer CAF must
+    # not make an older one disappear (rule 7: nothing that changes reveals it).
+    caf_rows = await session.execute(
+        select(EarlyHelpAssessment, Agency, Practitioner)
+        .join(Agency, col(Agency.id) == EarlyHelpAssessment.holder_agency_id)
+        .outerjoin(Practitioner, col(Practitioner.id) == EarlyHelpAssessment.practitioner_id)
+        .where(
+            EarlyHelpAssessment.child_id == person_id,
+            EarlyHelpAssessment.status != CafStatus.closed.value,
         )
-    ).first()
+        .order_by(col(EarlyHelpAssessment.created_at).desc())
+    )
+    caf_row = next((row for row in caf_rows if shown(row[1])), None)
     caf = None
-    if caf_row is not None and shown(caf_row[1]):
+    if caf_row is not None:
         caf = CafInIndex(
             **card(caf_row[1], caf_row[2]).model_dump(),
             id=caf_row[0].id,

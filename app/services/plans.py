@@ -13,7 +13,7 @@ from app.db import utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models.agency import Agency
 from app.models.casework import LeadProfessional
-from app.models.identity import Practitioner
+from app.models.identity import AccessRole, Practitioner
 from app.models.person import FamilyMember, Involvement, InvolvementSource
 from app.models.plans import (
     ACTION_TRANSITIONS,
@@ -292,6 +292,13 @@ async def _participants(
         if p is None or not p.active:
             raise NotFound("practitioner", field=field)
         if p.agency_id != own:
+            # Whether the answer is 201 or 422 tells who works with the child: an index look-up,
+            # so only those who may look up the index name other agencies' practitioners.
+            if not principal.has(AccessRole.authorised_worker):
+                raise Forbidden(
+                    "Only an authorised worker may name practitioners of other agencies.",
+                    field=field,
+                )
             agency = await session.get(Agency, p.agency_id)
             if (
                 agency is None

@@ -100,7 +100,7 @@ async def update_practitioner(
         if name in changes and changes[name] is None:
             raise Invalid(f"{name} may not be null.", field=f"body:/{name}")
     practitioner = await update_versioned(session, practitioner, changes, if_match)
-    api_key_rows.forget()  # roles or state changed: this worker's remembered keys are stale
+    api_key_rows.forget_when_committed(session)  # roles or state changed: rows are stale
     await audit.append(
         session,
         principal,
@@ -174,7 +174,7 @@ async def revoke_api_key(
         raise NotFound("API key")
     if api_key.revoked_at is None:
         api_key.revoked_at = utcnow()
-        api_key_rows.forget()
+        api_key_rows.forget_when_committed(session)
         await session.flush()
         await audit.append(
             session, principal, action="api_key.revoke", object_type="api_key", object_id=api_key.id

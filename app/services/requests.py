@@ -3,6 +3,7 @@
 import uuid
 from datetime import date
 
+from sqlalchemy import or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -322,6 +323,14 @@ async def list_shares(
     stmt = select(Share).where(Share.recipient_agency_id == agency_of(principal))
     if for_me:
         stmt = stmt.where(Share.for_practitioner_id == principal.practitioner_id)
+    else:
+        # A share addressed to a named practitioner, and its reasons, are theirs alone.
+        stmt = stmt.where(
+            or_(
+                col(Share.for_practitioner_id).is_(None),
+                Share.for_practitioner_id == principal.practitioner_id,
+            )
+        )
     stmt = keyset(stmt, Share.id, page, page.after_uuid())
     return list((await session.execute(stmt)).scalars())
 
@@ -329,7 +338,16 @@ async def list_shares(
 async def visible_share(session: AsyncSession, principal: Principal, share_id: uuid.UUID) -> Share:
     share = await session.get(Share, share_id)
     agency_id = agency_of(principal)
-    if share is None or agency_id not in (share.recipient_agency_id, share.holder_agency_id):
+    addressed_elsewhere = (
+        share is not None
+        and agency_id == share.recipient_agency_id != share.holder_agency_id
+        and share.for_practitioner_id not in (None, principal.practitioner_id)
+    )
+    if (
+        share is None
+        or agency_id not in (share.recipient_agency_id, share.holder_agency_id)
+        or addressed_elsewhere
+    ):
         raise NotFound(
             "share", audit_refusal=RefusalAudit(principal, "share.read", "share", share_id)
         )

@@ -383,10 +383,11 @@ async def test_case_1_kate(client):
         assert [d["record_id"] for d in logged] == [damp["id"]]
         assert logged[0]["recipient_practitioner_id"] == kelly.practitioner_id
         assert logged[0]["basis"] == "consent" and logged[0]["endpoint"] == "share"
-        # Only Kelly acknowledges what is for her.
+        # What is for Kelly is hers alone: a colleague neither sees nor acknowledges it.
         other = await colleague(client, centre_admin, name="Colleague", job_title="Outreach worker")
         ack = f"/shares/{share_id}/acknowledgement"
-        await refused(client, "POST", ack, other, 403, if_match=True)
+        await refused(client, "GET", f"/shares/{share_id}", other, 404)
+        await refused(client, "POST", ack, other, 404, if_match=True)
         acked = await ok(client, "POST", ack, kelly, if_match=True)
         assert acked["acknowledged_by"] == kelly.practitioner_id
         await refused(client, "POST", ack, kelly, 409, if_match=True)

@@ -53,6 +53,7 @@ async def test_case_3_jenny_and_jack(client):
             kind="health_visiting",
             worker="Hana Lee",
             job_title="Health visitor",
+            roles=("practitioner", "authorised_worker"),  # she names the school on a review
         )
         school_admin, jacks_teacher = await staffed(
             client,

@@ -484,7 +484,7 @@ async def test_case_10_sarah_and_ryan(client):
         hers = await summary_of(client, actor=nadine, person=ryan["id"], purpose=FS)
         assert BOYFRIEND in summaries(hers)
         ack = f"/shares/{share_id}/acknowledgement"
-        await post(client, colleague, ack, status=403, if_match=True)
+        await post(client, colleague, ack, status=404, if_match=True)
         acked = await post(client, nadine, ack, status=200, if_match=True)
         assert acked["acknowledged_by"] == nadine.practitioner_id
         at_s4m = await view(nadine, ryan, FS)
