@@ -31,6 +31,17 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 VENV_BIN = Path(sys.executable).parent
 PURPOSES = ["family_support", "early_help_assessment", "child_in_need_assessment"]
+# The app's operations, in the order they run.
+APP_OPS = (
+    "summary",
+    "chronology",
+    "disclosures",
+    "consent",
+    "index",
+    "referral",
+    "accept",
+    "pack",
+)
 
 
 def log(msg: str) -> None:
@@ -160,25 +171,35 @@ class Server:
 
 
 def run_wrk(
-    server: Server, targets: list[str], tag: str, duration: float, connections: int, workdir: Path
+    server: Server,
+    targets: list[str],
+    tag: str,
+    duration: float,
+    connections: int,
+    workdir: Path,
+    sequential: bool = False,
 ) -> dict[str, Any]:
+    """wrk with bench/load.lua; `sequential`: each target line at most once until all are used
+    (for updates that succeed once, such as accepting a referral)."""
     run_dir = workdir / tag
     run_dir.mkdir(parents=True, exist_ok=True)
     tfile = run_dir / "targets.txt"
     tfile.write_text("\n".join(targets) + "\n")
+    threads = 2
     env = {
         **os.environ,
         "BENCH_TARGETS": str(tfile),
         "BENCH_IDS_DIR": str(run_dir),
         "BENCH_TAG": tag,
+        "BENCH_THREADS": str(threads),
+        "BENCH_SEQUENTIAL": "1" if sequential else "",
     }
-    threads = 2
     r = subprocess.run(
         [
             "wrk",
             f"-t{threads}",
             f"-c{connections}",
-            f"-d{duration}s",
+            f"-d{max(1, round(duration))}s",  # whole seconds (wrk refuses "2.0s")
             "--timeout",
             "10s",
             "-s",
@@ -335,7 +356,70 @@ def make_targets(m: Any, rng: random.Random, n: int = 20_000) -> dict[str, list[
             "categories": ["education"],
         }
         t["consent"].append(f"POST|/consents|{lead.key}|{json.dumps(body, separators=(',', ':'))}")
+    t.update(casework_targets(m, n))
     return t
+
+
+def casework_targets(m: Any, n: int) -> dict[str, list[str]]:
+    """The involvement index, referrals (send, accept) and conference packs. Their own RNG (from
+    the dataset's seed), so the targets above and the policy sample stay as they were."""
+    rng = random.Random(f"casework-{m.seed}")
+    by_id = {a.id: a for a in m.agencies}
+    kids = [c for c in m.children if c.active]
+    t: dict[str, list[str]] = {k: [] for k in ("index", "referral", "accept", "pack")}
+    feedback_by = (dt.date.today() + dt.timedelta(days=14)).isoformat()
+    for _ in range(n):
+        # An authorised worker (every agency's practitioner key) of an agency working with the
+        # child looks up who else does.
+        c = rng.choice(kids)
+        t["index"].append(f"GET|/people/{c.id}/index|{by_id[rng.choice(c.active)].key}|")
+        # An agency that registered the child refers them to one that does not work with them.
+        c = rng.choice(kids)
+        sender = by_id[rng.choice(c.active)]
+        receiver = rng.choice([a for a in m.agencies if a.id not in c.agencies])
+        body = {
+            "to_agency_id": str(receiver.id),
+            "subject_person_ids": [str(c.id)],
+            "purpose": rng.choice(PURPOSES),
+            "reason": "Attendance has fallen and the family asked for support.",
+            "action_expected": "An assessment and a reply to the referrer.",
+            "feedback_by": feedback_by,
+        }
+        t["referral"].append(
+            f"POST|/referrals|{sender.key}|{json.dumps(body, separators=(',', ':'))}"
+        )
+    # Each line accepts a different referral sent to the caller's agency (If-Match: its ETag);
+    # wrk walks them in order (run_wrk sequential), topped up after POST /referrals.
+    t["accept"] = accept_lines(m, list(m.referrals_sent), rng)
+    # Each attending agency fetches its own pack of each meeting.
+    for conference_id, attending in m.conferences:
+        for a in attending:
+            t["pack"].append(f"GET|/conferences/{conference_id}/pack|{by_id[a].key}|")
+    return t
+
+
+def accept_lines(
+    m: Any, sent: list[tuple[uuid.UUID, uuid.UUID, int]], rng: random.Random
+) -> list[str]:
+    from app.conditional import etag
+
+    by_id = {a.id: a for a in m.agencies}
+    lines = [
+        f"POST|/referrals/{rid}/accept|{by_id[to].key}|{etag(rid, version)}|"
+        for rid, to, version in sent
+    ]
+    rng.shuffle(lines)
+    return lines
+
+
+def sent_referrals(url: str) -> list[tuple[uuid.UUID, uuid.UUID, int]]:
+    """Referrals `sent` to an agency now (those POST /referrals created included)."""
+    rows = query(
+        url,
+        "SELECT id, to_agency_id, version FROM referral "
+        "WHERE status = 'sent' AND to_agency_id IS NOT NULL",
+    )
+    return [(uuid.UUID(str(r[0])), uuid.UUID(str(r[1])), int(r[2])) for r in rows]
 
 
 def sample_summaries(server: Server, targets: list[str], n: int = 100) -> dict[str, float]:
@@ -676,12 +760,29 @@ def main() -> None:
         results["summary_shape"] = sample_summaries(srv, targets["summary"])
         log(f"summary shape: {results['summary_shape']}")
         run_wrk(srv, targets["summary"], "warm", 2, args.connections, workdir)
-        for name in ("summary", "chronology", "disclosures", "consent"):
+        for name in APP_OPS:
+            if name == "accept":
+                # the dataset's sent referrals, then those POST /referrals just sent
+                known = {rid for rid, _, _ in m.referrals_sent}
+                fresh = [x for x in sent_referrals(admin) if x[0] not in known]
+                targets[name] += accept_lines(m, fresh, random.Random(args.seed))
+            if not targets[name]:
+                log(f"{name}: no targets in this dataset; skipped")
+                continue
             srv.reset_peak()
             tag = name[:4] + secrets.token_hex(3)
-            r = run_wrk(srv, targets[name], tag, duration, args.connections, workdir)
+            r = run_wrk(
+                srv,
+                targets[name],
+                tag,
+                duration,
+                args.connections,
+                workdir,
+                sequential=name == "accept",
+            )
             r["peak_rss_mb"] = srv.peak_mb()
-            if name in ("summary", "chronology"):
+            r["distinct_targets"] = len(set(targets[name]))
+            if name in ("summary", "chronology", "pack"):
                 r["disclosure_check"] = check_disclosures(admin, r, args.connections)
             r["awaiting_seal_after_wait"] = wait_sealed(admin)
             r.pop("received")

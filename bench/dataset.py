@@ -5,7 +5,10 @@
 PostgreSQL: COPY (asyncpg copy_records_to_table) as the tables' owner. SQLite: executemany of
 SQLAlchemy Core inserts. Never HTTP, never ORM objects. Same seed, same rows (ids included).
 
-Not generated (their tables do not exist yet): referrals, actions, reviews.
+Casework over the same people: referrals (sent, accepted, declined, withdrawn; to agencies and
+to groups), actions of plans, reviews (recurring series, joint reviews) and case conferences of
+three families and eight attending agencies, each consistent with what the API would have let
+its agencies do (a profile or the family for the sender, interest for owners and participants).
 """
 
 import asyncio
@@ -109,6 +112,15 @@ class Child:
     competent: bool = False
 
 
+@dataclass(eq=False)
+class Family:
+    id: uuid.UUID
+    lead: Agency  # registered the family and its adults
+    members: list[uuid.UUID]  # adults, then children
+    kids: list[Child]
+    agencies: list[uuid.UUID]  # agencies with an active involvement with one of the members
+
+
 @dataclass
 class Manifest:
     scale: float
@@ -116,6 +128,10 @@ class Manifest:
     agencies: list[Agency] = field(default_factory=list)
     groups: list[uuid.UUID] = field(default_factory=list)
     children: list[Child] = field(default_factory=list)
+    # Referrals `sent` to an agency: (id, receiving agency, version), for POST .../accept.
+    referrals_sent: list[tuple[uuid.UUID, uuid.UUID, int]] = field(default_factory=list)
+    # Conferences: (id, attending agencies), for GET /conferences/{id}/pack.
+    conferences: list[tuple[uuid.UUID, list[uuid.UUID]]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     audit_entries: int = 0
     build_seconds: float = 0.0
@@ -148,6 +164,8 @@ class Manifest:
                     ]
                     for c in self.children
                 ],
+                "referrals_sent": [[str(r), str(a), v] for r, a, v in self.referrals_sent],
+                "conferences": [[str(c), [str(a) for a in ags]] for c, ags in self.conferences],
                 "counts": self.counts,
                 "audit_entries": self.audit_entries,
                 "build_seconds": self.build_seconds,
@@ -173,6 +191,9 @@ class Manifest:
             Child(U(c), [U(a) for a in ags], [U(a) for a in act], [U(p) for p in ps], comp)
             for c, ags, act, ps, comp in d["children"]
         ]
+        # (absent from manifests written before casework was generated)
+        m.referrals_sent = [(U(r), U(a), v) for r, a, v in d.get("referrals_sent", [])]
+        m.conferences = [(U(c), [U(a) for a in ags]) for c, ags in d.get("conferences", [])]
         return m
 
 
@@ -214,6 +235,14 @@ class Builder:
         self.n_decisions = int(5_000 * scale)
         self.n_disclosures = int(200_000 * scale)
         self.n_audit = audit_entries if audit_entries is not None else int(1_000_000 * scale)
+        self.n_referrals = int(20_000 * scale)
+        self.n_actions = int(40_000 * scale)
+        self.n_reviews = int(10_000 * scale)
+        self.n_conferences = max(4, int(500 * scale))
+        self.families: list[Family] = []
+        self.group_members: dict[uuid.UUID, list[Agency]] = {}  # current members
+        self.group_chair: dict[uuid.UUID, Agency] = {}
+        self.agenda: list[tuple[uuid.UUID, Child]] = []  # group agenda within the last 12 months
         self.counts: dict[str, int] = {}
         self.buf: dict[str, list[dict[str, Any]]] = {}
 
@@ -282,6 +311,12 @@ class Builder:
                     yield from self._register(pid, a, surname, adult=True)
                 people_records.append((pid, list(dict.fromkeys(regs)), False))
             adults_left -= n_ad
+            # agencies working with the family: the adults' registrations, then the children's
+            fam_interest = list(
+                dict.fromkeys(
+                    a.id for _, rs, _ in people_records[len(people_records) - n_ad :] for a in rs
+                )
+            )
             fam_id = g.uid()
             yield from self.emit(
                 "family",
@@ -353,6 +388,12 @@ class Builder:
                 self.m.children.append(Child(cid, [a.id for a in regs], active, adults, competent))
                 people_records.append((cid, regs, True))
             children_left -= n_ch
+            kids = self.m.children[len(self.m.children) - n_ch :] if n_ch else []
+            for k in kids:
+                fam_interest += [a for a in k.active if a not in fam_interest]
+            self.families.append(
+                Family(fam_id, lead, adults + [k.id for k in kids], kids, fam_interest)
+            )
         yield from self.flush(
             "person",
             "person_profile",
@@ -439,6 +480,11 @@ class Builder:
         yield from self._consents()
         yield from self._decisions()
         yield from self._agenda()
+        yield from self.flush()
+        yield from self._referrals()
+        yield from self._actions()
+        yield from self._reviews()
+        yield from self._conferences()
         yield from self.flush()
         yield from self._audit()
         self.m.counts = dict(self.counts)
@@ -532,17 +578,23 @@ class Builder:
                     "created_at": g.at(),
                 },
             )
+            self.group_chair[gid] = members[0]
             for a in members:
+                mid = g.uid()  # (the same draws, in the same order, as before)
+                joined_at = g.at() - timedelta(days=300)
+                left_at = None if rng.random() < 0.9 else g.at() - timedelta(days=10)
                 yield from self.emit(
                     "group_membership",
                     {
-                        "id": g.uid(),
+                        "id": mid,
                         "group_id": gid,
                         "agency_id": a.id,
-                        "joined_at": g.at() - timedelta(days=300),
-                        "left_at": None if rng.random() < 0.9 else g.at() - timedelta(days=10),
+                        "joined_at": joined_at,
+                        "left_at": left_at,
                     },
                 )
+                if left_at is None:
+                    self.group_members.setdefault(gid, []).append(a)
         yield from self.flush("agency_group", "group_membership")
 
     def _person(self, pid: uuid.UUID, surname: str, born: date, _kind: str) -> Iterator[Any]:
@@ -707,20 +759,370 @@ class Builder:
         for _ in range(int(2_000 * self.scale)):
             c = rng.choice(self.m.children)
             adder = agencies[c.agencies[0]]
+            eid = g.uid()  # (the same draws, in the same order, as before)
+            gid = rng.choice(self.m.groups)
+            meeting_on = g.day(1.5)
+            if meeting_on >= TODAY - timedelta(days=365):
+                self.agenda.append((gid, c))
             yield from self.emit(
                 "group_agenda_entry",
                 {
-                    "id": g.uid(),
-                    "group_id": rng.choice(self.m.groups),
+                    "id": eid,
+                    "group_id": gid,
                     "person_id": c.id,
                     "family_id": None,
-                    "meeting_on": g.day(1.5),
+                    "meeting_on": meeting_on,
                     "reason": "discussed at panel",
                     "added_by_agency_id": adder.id,
                     "added_by": adder.practitioner_id,
                     "created_at": g.at(),
                 },
             )
+
+    # --- casework: referrals, actions, reviews, conferences ---
+
+    def _when(self, days_back: int, days_min: int = 1) -> datetime:
+        rng = self.g.rng
+        return NOW - timedelta(
+            days=rng.randrange(days_min, days_back), seconds=rng.randrange(86400)
+        )
+
+    def _referrals(self) -> Iterator[Any]:
+        """As app/services/referrals.py leaves them: sent by an agency that registered the child
+        (or the family's agency, for a family), to another agency not yet working with them or to
+        a group; answered by the receiver's practitioner (a group's chair agency); an accepted
+        referral to an agency gave it an involvement with each subject."""
+        g, rng = self.g, self.g.rng
+        agencies = {a.id: a for a in self.m.agencies}
+        families = [f for f in self.families if f.kids]
+        for _ in range(self.n_referrals):
+            if rng.random() < 0.1:
+                fam = rng.choice(families)
+                sender, family_id = fam.lead, fam.id
+                subjects, known = fam.members, set(fam.agencies)
+            else:
+                c = rng.choice(self.m.children)
+                sender, family_id = agencies[rng.choice(c.active)], None
+                subjects, known = [c.id], set(c.agencies)
+            to_group = rng.choice(self.m.groups) if rng.random() < 0.1 else None
+            receiver = None
+            if to_group is None:
+                receiver = rng.choice([a for a in self.m.agencies if a.id not in known])
+            answerer = self.group_chair[to_group] if to_group is not None else receiver
+            assert answerer is not None
+            r = rng.random()
+            status = (
+                "sent"
+                if r < 0.35
+                else "accepted"
+                if r < 0.70
+                else "declined"
+                if r < 0.85
+                else "withdrawn"
+            )
+            created = self._when(40 if status == "sent" else 380, 0 if status == "sent" else 30)
+            feedback_by = created.date() + timedelta(days=rng.choice((14, 21, 28)))
+            acknowledged = status in ("accepted", "declined") or rng.random() < 0.4
+            acknowledged_at = (
+                created + timedelta(hours=rng.randrange(1, 72)) if acknowledged else None
+            )
+            answered_at = (
+                created + timedelta(days=rng.randrange(1, 20), hours=rng.randrange(24))
+                if status in ("accepted", "declined")
+                else None
+            )
+            purpose = rng.choice(HOT_PURPOSES) if rng.random() < 0.7 else rng.choice(PURPOSES)
+            reason = rng.choice(
+                (
+                    "Attendance has fallen and the family asked for support.",
+                    "Concerns about neglect raised by the school nurse.",
+                    "Housing conditions affect the children's health.",
+                    "Parent asked for help with the child's behaviour.",
+                )
+            )
+            rid = g.uid()
+            version = 1 + acknowledged + (status != "sent")
+            yield from self.emit(
+                "referral",
+                {
+                    "id": rid,
+                    "from_agency_id": sender.id,
+                    "from_practitioner_id": sender.practitioner_id,
+                    "to_agency_id": receiver.id if receiver else None,
+                    "to_service_id": None,
+                    "to_group_id": to_group,
+                    "family_id": family_id,
+                    "purpose": purpose,
+                    "reason": reason,
+                    "action_expected": "An assessment and a reply to the referrer.",
+                    "feedback_by": feedback_by,
+                    "status": status,
+                    "re_referral": False,
+                    "acknowledged_at": acknowledged_at,
+                    "acknowledged_by": answerer.practitioner_id if acknowledged else None,
+                    "answered_at": answered_at,
+                    "answered_by": answerer.practitioner_id if answered_at else None,
+                    "decline_reason": "Does not meet our threshold; universal services advised."
+                    if status == "declined"
+                    else None,
+                    "version": version,
+                    "created_at": created,
+                },
+            )
+            for pid in subjects:
+                yield from self.emit("referral_subject", {"referral_id": rid, "person_id": pid})
+            if status == "accepted" and receiver is not None:
+                for pid in subjects:
+                    yield from self.emit(
+                        "involvement",
+                        {
+                            "id": g.uid(),
+                            "agency_id": receiver.id,
+                            "person_id": pid,
+                            "service_id": None,
+                            "practitioner_id": receiver.practitioner_id,
+                            "source": "referral",
+                            "reason": f"Accepted referral: {reason}",
+                            "started_at": answered_at,
+                            "ended_at": None,
+                            "end_reason": None,
+                            "version": 1,
+                        },
+                    )
+            if status == "sent" and receiver is not None:
+                self.m.referrals_sent.append((rid, receiver.id, version))
+        yield from self.flush("referral", "referral_subject", "involvement")
+
+    def _actions(self) -> Iterator[Any]:
+        """Recorded by an agency working with the child (the family's agency for a family, a
+        current member for a group's action about someone on its agenda), owned by an agency
+        working with them; open, in progress, done with an outcome, or cancelled with a reason."""
+        g, rng = self.g, self.g.rng
+        agencies = {a.id: a for a in self.m.agencies}
+        families = [f for f in self.families if f.kids]
+        plans = ("child in need plan", "early help plan", "team around the family plan")
+        tasks = (
+            "Home visit to review the sleeping arrangements.",
+            "Arrange a school attendance meeting with the parents.",
+            "Refer the family to the food bank and debt advice.",
+            "Book a developmental review at the health centre.",
+            "Check the housing repair has been completed.",
+        )
+        for _ in range(self.n_actions):
+            r = rng.random()
+            child_id = family_id = group_id = None
+            if r < 0.08 and self.agenda:
+                gid, c = rng.choice(self.agenda)
+                members = self.group_members.get(gid) or [self.group_chair[gid]]
+                recorder, owner = rng.choice(members), rng.choice(members)
+                child_id, group_id, plan = c.id, gid, "joint action group plan"
+            elif r < 0.18:
+                fam = rng.choice(families)
+                recorder, owner = fam.lead, agencies[rng.choice(fam.agencies)]
+                family_id, plan = fam.id, rng.choice(plans)
+            else:
+                c = rng.choice(self.m.children)
+                recorder, owner = agencies[rng.choice(c.active)], agencies[rng.choice(c.active)]
+                child_id, plan = c.id, rng.choice(plans)
+            created = self._when(360)
+            s = rng.random()
+            status = (
+                "open"
+                if s < 0.35
+                else "in_progress"
+                if s < 0.6
+                else "done"
+                if s < 0.9
+                else "cancelled"
+            )
+            via_progress = status in ("done", "cancelled") and rng.random() < 0.6
+            yield from self.emit(
+                "action",
+                {
+                    "id": g.uid(),
+                    "agency_id": recorder.id,
+                    "child_id": child_id,
+                    "family_id": family_id,
+                    "group_id": group_id,
+                    "plan": plan,
+                    "description": rng.choice(tasks),
+                    "owner_agency_id": owner.id,
+                    "owner_practitioner_id": owner.practitioner_id if rng.random() < 0.8 else None,
+                    "due_on": created.date() + timedelta(days=rng.randrange(7, 90)),
+                    "status": status,
+                    "outcome": "Done; the family engaged well." if status == "done" else None,
+                    "cancel_reason": "No longer needed: the family moved away."
+                    if status == "cancelled"
+                    else None,
+                    "version": 1 + (status != "open") + via_progress,
+                    "created_at": created,
+                },
+            )
+        yield from self.flush("action")
+
+    def _reviews(self) -> Iterator[Any]:
+        """Reviews by an agency working with the child (or the family's agency), with its own
+        practitioner responsible; a quarter are joint (practitioners of other, non-sensitive
+        agencies working with them). A recurring review's series: each recorded one (done or
+        missed) was followed by the next, the last still scheduled."""
+        g, rng = self.g, self.g.rng
+        agencies = {a.id: a for a in self.m.agencies}
+        families = [f for f in self.families if f.kids]
+        made = 0
+        while made < self.n_reviews:
+            if rng.random() < 0.15:
+                fam = rng.choice(families)
+                agency, child_id, family_id = fam.lead, None, fam.id
+                interested = fam.agencies
+            else:
+                c = rng.choice(self.m.children)
+                agency, child_id, family_id = agencies[rng.choice(c.active)], c.id, None
+                interested = c.active
+            others = [
+                agencies[a] for a in interested if a != agency.id and not agencies[a].sensitive
+            ]
+            participants = (
+                rng.sample(others, min(len(others), rng.choice((1, 1, 2))))
+                if others and rng.random() < 0.25
+                else []
+            )
+            recurrence = rng.choice((14, 28)) if rng.random() < 0.4 else None
+            if recurrence:
+                n = min(rng.randint(1, 5), self.n_reviews - made)
+                due = TODAY - timedelta(days=recurrence * (n - 1) + rng.randrange(-20, 10))
+                statuses = ["done" if rng.random() < 0.8 else "missed" for _ in range(n - 1)]
+                statuses.append("scheduled")
+            else:
+                s = rng.random()
+                statuses = ["scheduled" if s < 0.4 else "done" if s < 0.85 else "missed"]
+                due = (
+                    TODAY + timedelta(days=rng.randrange(-20, 60))
+                    if statuses[0] == "scheduled"
+                    else TODAY - timedelta(days=rng.randrange(1, 300))
+                )
+            created = datetime.combine(due, datetime.min.time(), UTC) - timedelta(days=14)
+            what = "Monitoring visit with the family" if recurrence else "Review of the plan"
+            for status in statuses:
+                rid = g.uid()
+                recorded = status != "scheduled"
+                done_at = (
+                    datetime.combine(due, datetime.min.time(), UTC)
+                    + timedelta(days=rng.randrange(0, 3), hours=rng.randrange(9, 17))
+                    if recorded
+                    else None
+                )
+                yield from self.emit(
+                    "review",
+                    {
+                        "id": rid,
+                        "agency_id": agency.id,
+                        "child_id": child_id,
+                        "family_id": family_id,
+                        "what": what,
+                        "due_on": due,
+                        "responsible_practitioner_id": agency.practitioner_id,
+                        "recurrence_days": recurrence,
+                        "status": status,
+                        "outcome": "Seen at home; the plan continues."
+                        if status == "done"
+                        else None,
+                        "done_at": done_at,
+                        "follow_up_id": None,
+                        "version": 2 if recorded else 1,
+                        "created_at": created,
+                    },
+                )
+                for a in participants:
+                    yield from self.emit(
+                        "review_participant",
+                        {"review_id": rid, "practitioner_id": a.practitioner_id, "agency_id": a.id},
+                    )
+                made += 1
+                if recurrence and done_at is not None:
+                    due += timedelta(days=recurrence)
+                    created = done_at
+        yield from self.flush("review", "review_participant")
+
+    def _conferences(self) -> Iterator[Any]:
+        """Meetings about three families of one agency (it organises and its practitioner chairs)
+        with eight attending agencies, as many as possible of them working with the families."""
+        g, rng = self.g, self.g.rng
+        agencies = {a.id: a for a in self.m.agencies}
+        by_lead: dict[uuid.UUID, list[Family]] = {}
+        for f in self.families:
+            if f.kids:
+                by_lead.setdefault(f.lead.id, []).append(f)
+        leads = [lead for lead, fams in by_lead.items() if len(fams) >= 3]
+        ordinary = [a for a in self.m.agencies if not a.sensitive]
+        kinds = (
+            ("team_around_the_family", "family_support"),
+            ("child_in_need_review", "child_in_need_assessment"),
+            ("child_protection_conference", "child_protection_enquiry"),
+        )
+        for _ in range(self.n_conferences if leads else 0):
+            bucket = by_lead[rng.choice(leads)]
+            candidates = rng.sample(bucket, min(30, len(bucket)))
+            chosen: list[Family] = []
+            union: list[uuid.UUID] = []
+            for _ in range(3):  # greedily: the family that brings the most agencies
+                best = max(
+                    (f for f in candidates if f not in chosen),
+                    key=lambda f: len(set(f.agencies) - set(union)),
+                )
+                chosen.append(best)
+                union += [a for a in best.agencies if a not in union]
+            organiser = chosen[0].lead
+            others = [a for a in union if a != organiser.id]
+            attending = [organiser.id, *rng.sample(others, min(7, len(others)))]
+            while len(attending) < 8:  # invited without interest: their pack says so
+                a = rng.choice(ordinary)
+                if a.id not in attending:
+                    attending.append(a.id)
+            kind, purpose = rng.choice(kinds)
+            cid = g.uid()
+            held_on = TODAY + timedelta(days=rng.randrange(-30, 30))
+            yield from self.emit(
+                "conference",
+                {
+                    "id": cid,
+                    "kind": kind,
+                    "title": f"{kind.replace('_', ' ').capitalize()} {held_on.isoformat()}",
+                    "held_on": held_on,
+                    "purpose": purpose,
+                    "group_id": None,
+                    "organiser_agency_id": organiser.id,
+                    "chair_practitioner_id": organiser.practitioner_id,
+                    "family_attendees": ["Parent"] * rng.randint(0, 3),
+                    "version": 1,
+                    "created_at": datetime.combine(held_on, datetime.min.time(), UTC)
+                    - timedelta(days=14),
+                },
+            )
+            for a in attending:
+                yield from self.emit("conference_agency", {"conference_id": cid, "agency_id": a})
+            people = list(dict.fromkeys(p for f in chosen for p in f.members))
+            for p in people:
+                yield from self.emit("conference_subject", {"conference_id": cid, "person_id": p})
+            if held_on < TODAY:
+                for a, note_kind in ((attending[1], "contribution"), (organiser.id, "decision")):
+                    yield from self.emit(
+                        "conference_note",
+                        {
+                            "id": g.uid(),
+                            "conference_id": cid,
+                            "agency_id": a,
+                            "kind": note_kind,
+                            "text": "Contribution to the meeting."
+                            if note_kind == "contribution"
+                            else "The plan continues; review in six weeks.",
+                            "recorded_by": agencies[a].practitioner_id,
+                            "created_at": datetime.combine(held_on, datetime.min.time(), UTC),
+                        },
+                    )
+            self.m.conferences.append((cid, attending))
+        yield from self.flush(
+            "conference", "conference_agency", "conference_subject", "conference_note"
+        )
 
     def _audit(self) -> Iterator[Any]:
         """Entries shaped as app/services/audit.py writes them, chained as the sealer would."""

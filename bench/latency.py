@@ -48,17 +48,18 @@ async def _time(client: Any, lines: list[str], n: int) -> float:
 _cpu: dict[int, float] = {}
 
 
-async def probe(admin: str, app_url: str, pepper: str, m: Any, n: int, profile: str | None, only: list[str]) -> None:
+async def probe(
+    admin: str, app_url: str, pepper: str, m: Any, n: int, profile: str | None, only: list[str]
+) -> None:
     import httpx
 
     from bench.__main__ import app_env, make_targets
 
     env = app_env(app_url, pepper)
     os.environ.update({k: v for k, v in env.items() if k.startswith("CONFER_")})
-    targets = make_targets(m, random.Random(1), n=n + 50)
+    targets = make_targets(m, random.Random(1), n=n + 50)  # noqa: S311 - not secrets
+    from app.asgi import app
     from bench import baseline_app
-
-    from app.asgi import app  # noqa: PLC0415 - reads the environment set above
 
     out: dict[str, float] = {}
     cpu: dict[str, float] = {}
@@ -111,7 +112,7 @@ def main() -> None:
     from bench.__main__ import free_port
 
     workdir = Path(tempfile.mkdtemp(prefix="confer-latency-", dir="/tmp"))
-    os.chmod(workdir, 0o755)
+    os.chmod(workdir, 0o755)  # noqa: S103 - the postgres user must reach the cluster
     pgdir, port = workdir / "pg", free_port()
     pepper = secrets.token_urlsafe(32)
     try:
@@ -129,7 +130,9 @@ def main() -> None:
             await engine.dispose()
 
         asyncio.run(migrate())
-        m = dataset.run_load(admin, "postgres", dataset.Builder(args.seed, args.scale, pepper, None))
+        m = dataset.run_load(
+            admin, "postgres", dataset.Builder(args.seed, args.scale, pepper, None)
+        )
         pg.psql(
             pgdir,
             port,

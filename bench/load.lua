@@ -1,5 +1,10 @@
 -- wrk script for the Confer bench.
--- env BENCH_TARGETS: file of lines "METHOD|PATH|API-KEY|BODY" (BODY may be empty)
+-- env BENCH_TARGETS: file of lines "METHOD|PATH|API-KEY|BODY" (BODY may be empty, and has no
+--   "|"), or "METHOD|PATH|API-KEY|IF-MATCH|BODY" for an update that sends If-Match
+-- env BENCH_SEQUENTIAL: when set, each thread walks its own share of the lines in order (thread i
+--   of n takes lines i, i+n, ...) instead of picking at random, so no line is sent twice until
+--   the share is used up (then it starts again: a repeat is answered as a repeat)
+-- env BENCH_THREADS: the number of wrk threads (for BENCH_SEQUENTIAL)
 -- env BENCH_IDS_DIR: where each thread writes "request-id<TAB>shared-flag" per 2xx response
 -- env BENCH_TAG: request-id prefix for this run
 local targets = {}
@@ -19,21 +24,35 @@ end
 function init(args)
   local f = assert(io.open(os.getenv("BENCH_TARGETS"), "r"))
   for line in f:lines() do
-    local m, p, k, b = line:match("^([^|]*)|([^|]*)|([^|]*)|(.*)$")
-    table.insert(targets, {m, p, k, b})
+    local m, p, k, im, b = line:match("^([^|]*)|([^|]*)|([^|]*)|([^|]*)|(.*)$")
+    if m == nil then
+      m, p, k, b = line:match("^([^|]*)|([^|]*)|([^|]*)|(.*)$")
+      im = ""
+    end
+    table.insert(targets, {m, p, k, b, im})
   end
   f:close()
   math.randomseed(os.time() * 1000 + tid)
+  sequential = os.getenv("BENCH_SEQUENTIAL") ~= nil and os.getenv("BENCH_SEQUENTIAL") ~= ""
+  nthreads = tonumber(os.getenv("BENCH_THREADS") or "1") or 1
   out = assert(io.open(os.getenv("BENCH_IDS_DIR") .. "/ids-" .. tid .. ".txt", "w"))
   out:setvbuf("full")
 end
 
 function request()
   counter = counter + 1
-  local t = targets[math.random(#targets)]
+  local t
+  if sequential then
+    local n = #targets
+    local i = ((counter - 1) * nthreads + (tid - 1)) % n + 1
+    t = targets[i]
+  else
+    t = targets[math.random(#targets)]
+  end
   local rid = os.getenv("BENCH_TAG") .. "-" .. tid .. "-" .. counter
   local headers = {["X-Request-ID"] = rid}
   if t[3] ~= "" then headers["Authorization"] = "Bearer " .. t[3] end
+  if t[5] ~= "" then headers["If-Match"] = t[5] end
   local body = nil
   if t[4] ~= "" then
     body = t[4]

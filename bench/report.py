@@ -13,6 +13,10 @@ OPS = [
     ("chronology", "GET /people/{id}/chronology"),
     ("disclosures", "GET /disclosures (DPO)"),
     ("consent", "POST /consents (Idempotency-Key)"),
+    ("index", "GET /people/{id}/index (authorised worker)"),
+    ("referral", "POST /referrals (Idempotency-Key)"),
+    ("accept", "POST /referrals/{id}/accept (If-Match)"),
+    ("pack", "GET /conferences/{id}/pack (3 families, 8 agencies)"),
 ]
 
 
@@ -66,8 +70,16 @@ def section(r: dict[str, Any]) -> list[str]:
             f"{o['peak_rss_mb']:.0f} |"
         )
     lines.append("")
-    for key in ("summary", "chronology"):
-        c = ops[key].get("disclosure_check")
+    acc = ops.get("accept")
+    if acc and "distinct_targets" in acc:
+        repeats = acc["statuses"].get("409", 0)
+        lines.append(
+            f"- accept: {acc['requests']} requests over {acc['distinct_targets']} distinct "
+            f"referrals sent to the caller's agency (each once, in order); {repeats} answered "
+            "409 (already accepted)"
+        )
+    for key in ("summary", "chronology", "pack"):
+        c = ops.get(key, {}).get("disclosure_check")
         if c:
             lines.append(
                 f"- disclosure log after {key}: {c['responses_2xx_recorded']} 2xx responses "
