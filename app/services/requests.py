@@ -328,7 +328,7 @@ async def list_shares(
         stmt = stmt.where(
             or_(
                 col(Share.for_practitioner_id).is_(None),
-                Share.for_practitioner_id == principal.practitioner_id,
+                col(Share.for_practitioner_id) == principal.practitioner_id,
             )
         )
     stmt = keyset(stmt, Share.id, page, page.after_uuid())
