@@ -448,3 +448,4 @@ async def test_accepting_a_follow_up_involves_the_monitors_agency(client):
     idx = (await client.get(f"/people/{baby['id']}/index", headers=hv.headers)).json()
     [hv_entry] = [i for i in idx["involvements"] if i["agency_id"] == hv.agency_id]
     assert hv_entry["practitioner_id"] == hv.practitioner_id
+    assert hv_entry["source"] == "follow_up"

@@ -289,6 +289,7 @@ class InvolvementSource(StrEnum):
     declared = "declared"
     referral = "referral"
     group_agenda = "group_agenda"
+    follow_up = "follow_up"  # its monitor accepted a follow-up arrangement (case 8)
 
 
 class Involvement(SQLModel, table=True):

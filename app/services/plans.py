@@ -562,11 +562,14 @@ async def _monitor_involvement(
     agency_id = agency_of(principal)
     current = (
         await session.execute(
-            select(Involvement).where(
+            select(Involvement)
+            .where(
                 Involvement.agency_id == agency_id,
                 Involvement.person_id == fu.person_id,
                 col(Involvement.ended_at).is_(None),
             )
+            .order_by(col(Involvement.started_at))
+            .limit(1)  # an agency may hold several open involvements (registered, referred)
         )
     ).scalar_one_or_none()
     if current is not None:
@@ -583,7 +586,7 @@ async def _monitor_involvement(
         agency_id=agency_id,
         person_id=fu.person_id,
         practitioner_id=fu.monitor_practitioner_id,
-        source=InvolvementSource.declared,
+        source=InvolvementSource.follow_up,
         reason=f"Accepted follow-up arrangement: {review.what}"[:2000],
     )
     session.add(involvement)
