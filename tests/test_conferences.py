@@ -3,7 +3,7 @@ no caller, the chair included, receives another agency's view (case 5: the JAG).
 
 from datetime import date
 
-from tests.factories import make_staffed_agency, register_person
+from tests.factories import add_record, make_staffed_agency, register_person
 from tests.test_auth import assert_problem
 
 
@@ -145,3 +145,81 @@ async def test_a_group_member_minutes_a_meeting_about_the_groups_agenda(client):
     r = await client.get(f"/conferences/{meeting['id']}/pack", headers=chair.headers)
     assert r.status_code == 200, r.text
     assert all(e["summary"] is not None for e in r.json()["entries"])
+
+
+async def test_each_agencys_pack_is_what_it_would_read_person_by_person(client):
+    """The pack reads every person on the agenda in one go; each entry must be exactly the
+    summary the agency would get asking for that person alone (and nothing where it gets 404)."""
+    _, care = await make_staffed_agency(client, name="Social care", kind="social_care")
+    _, school = await make_staffed_agency(client, name="School")
+    _, health = await make_staffed_agency(client, name="Health", kind="community_health")
+    ann_nhs, pat_nhs = "9434765919", "9434765870"
+    ann = await register_person(client, actor=care, given_name="Ann", nhs_number=ann_nhs)
+    await register_person(client, actor=school, given_name="Ann", nhs_number=ann_nhs)
+    await register_person(client, actor=health, given_name="Ann", nhs_number=ann_nhs)
+    bo = await register_person(client, actor=care, given_name="Bo")
+    pat = await register_person(
+        client, actor=care, given_name="Pat", date_of_birth="1990-01-01", nhs_number=pat_nhs
+    )
+    await register_person(
+        client, actor=health, given_name="Pat", date_of_birth="1990-01-01", nhs_number=pat_nhs
+    )
+    for actor, category, level in [
+        (care, "family_circumstances", "non_confidential"),
+        (care, "social_care", "confidential"),
+        (school, "education", "non_confidential"),
+        (school, "education", "confidential"),
+        (health, "health", "special"),
+    ]:
+        await add_record(client, actor=actor, subject=ann["id"], category=category, level=level)
+    await add_record(
+        client, actor=care, subject=bo["id"], category="education", level="confidential"
+    )
+    await add_record(client, actor=health, subject=pat["id"], category="mental_health")
+    await add_record(
+        client, actor=health, subject=pat["id"], category="housing", level="non_confidential"
+    )
+    r = await client.post(
+        "/conferences",
+        headers=care.headers,
+        json={
+            "kind": "team_around_the_family",
+            "title": "TAF",
+            "held_on": date.today().isoformat(),
+            "purpose": "family_support",
+            "chair_practitioner_id": care.practitioner_id,
+            "attending_agency_ids": [care.agency_id, school.agency_id, health.agency_id],
+            "subject_person_ids": [ann["id"], bo["id"], pat["id"]],
+        },
+    )
+    assert r.status_code == 201, r.text
+    meeting = r.json()["id"]
+    shared_somewhere = withheld_somewhere = no_interest = 0
+    for actor in (care, school, health):
+        r = await client.get(f"/conferences/{meeting}/pack", headers=actor.headers)
+        assert r.status_code == 200, r.text
+        pack = r.json()
+        assert pack["agency_id"] == actor.agency_id
+        assert {e["person_id"] for e in pack["entries"]} == {ann["id"], bo["id"], pat["id"]}
+        for entry in pack["entries"]:
+            alone = await client.get(
+                f"/people/{entry['person_id']}/summary",
+                headers=actor.headers,
+                params={"purpose": "family_support"},
+            )
+            if alone.status_code == 404:
+                assert entry["summary"] is None
+                assert entry["note"] == "no legitimate interest"
+                no_interest += 1
+                continue
+            assert alone.status_code == 200, alone.text
+            expected, got = alone.json(), entry["summary"]
+            for view in (expected, got):
+                view.pop("generated_at")
+            assert got == expected
+            shared_somewhere += any(
+                rec["holder_agency_id"] != actor.agency_id for rec in got["records"]
+            )
+            withheld_somewhere += bool(got["withheld"])
+    # The comparison covered shared records, withheld counts and people without interest.
+    assert shared_somewhere and withheld_somewhere and no_interest

@@ -23,6 +23,44 @@ def _s(value: uuid.UUID | None) -> str | None:
     return None if value is None else str(value)
 
 
+@dataclass(frozen=True)
+class AuditItem:
+    """One entry to append, as `append` takes it (for `append_many`)."""
+
+    action: str
+    object_type: str
+    object_id: uuid.UUID | str | None = None
+    subject_person_id: uuid.UUID | None = None
+    outcome: str = "ok"
+    detail: dict[str, Any] | None = None
+
+
+def _entry(principal: Principal | None, item: AuditItem) -> dict[str, Any]:
+    """The entry's columns, with `body`: its canonical RFC 8785 bytes (what the chain hashes)."""
+    occurred_at = utcnow()
+    row: dict[str, Any] = {
+        "occurred_at": occurred_at,
+        "request_id": request_id_var.get(),
+        "agency_id": principal.agency_id if principal else None,
+        "practitioner_id": principal.practitioner_id if principal else None,
+        "client_id": principal.client_id if principal else None,
+        "action": item.action,
+        "object_type": item.object_type,
+        "object_id": None if item.object_id is None else str(item.object_id),
+        "subject_person_id": item.subject_person_id,
+        "outcome": item.outcome,
+    }
+    canonical: dict[str, Any] = {
+        **{k: _s(v) if isinstance(v, uuid.UUID) else v for k, v in row.items()},
+        "occurred_at": occurred_at.isoformat(),
+        "actor_kind": principal.kind.value if principal else None,
+        "detail": item.detail or {},
+    }
+    # Canonicalised once, here; the stored bytes are what the chain hashes.
+    row["body"] = rfc8785.dumps(canonical)
+    return row
+
+
 async def append(
     session: AsyncSession,
     principal: Principal | None,
@@ -37,41 +75,40 @@ async def append(
 ) -> None:
     """Appends one entry. `disclosures` (rows of the disclosure log) are written in the same
     statement on PostgreSQL: a read then costs one round trip for its whole trail."""
-    occurred_at = utcnow()
-    row: dict[str, Any] = {
-        "occurred_at": occurred_at,
-        "request_id": request_id_var.get(),
-        "agency_id": principal.agency_id if principal else None,
-        "practitioner_id": principal.practitioner_id if principal else None,
-        "client_id": principal.client_id if principal else None,
-        "action": action,
-        "object_type": object_type,
-        "object_id": None if object_id is None else str(object_id),
-        "subject_person_id": subject_person_id,
-        "outcome": outcome,
-    }
-    canonical: dict[str, Any] = {
-        **{k: _s(v) if isinstance(v, uuid.UUID) else v for k, v in row.items()},
-        "occurred_at": occurred_at.isoformat(),
-        "actor_kind": principal.kind.value if principal else None,
-        "detail": detail or {},
-    }
-    # Canonicalised once, here; the stored bytes are what the chain hashes.
-    body = rfc8785.dumps(canonical)
-    row["body"] = body
+    item = AuditItem(action, object_type, object_id, subject_person_id, outcome, detail)
+    await append_many(session, principal, [item], disclosures)
+
+
+async def append_many(
+    session: AsyncSession,
+    principal: Principal | None,
+    items: list[AuditItem],
+    disclosures: list[dict[str, Any]] | None = None,
+) -> None:
+    """Appends several entries (a conference pack's reads, one per person) and their disclosure
+    rows: on PostgreSQL two statements at most, whatever their number."""
+    if not items:
+        return
+    rows = [_entry(principal, item) for item in items]
     if session.get_bind().dialect.name == "postgresql":
         # Chained later by the sealer, so concurrent requests never queue on the chain's head.
+        first, rest = rows[0], rows[1:]
         if disclosures:
-            rows = json.dumps(disclosures, default=str)
-            await session.execute(_INSERT_PG_WITH_DISCLOSURES, {**row, "disclosures": rows})
+            batch = json.dumps(disclosures, default=str)
+            await session.execute(_INSERT_PG_WITH_DISCLOSURES, {**first, "disclosures": batch})
         else:
-            await session.execute(_INSERT_PG, row)
+            rest = rows
+        if rest:
+            await session.execute(_INSERT_PG, rest)
         return
     if disclosures:
         await session.execute(_INSERT_DISCLOSURES, disclosures)
     # SQLite has one writer anyway: chain inside the write transaction.
-    entry_id = (await session.execute(_INSERT_RETURNING_ID, row)).scalar_one()
-    await chain_entries(session, [(entry_id, body)])
+    chained = []
+    for row in rows:
+        entry_id = (await session.execute(_INSERT_RETURNING_ID, row)).scalar_one()
+        chained.append((entry_id, row["body"]))
+    await chain_entries(session, chained)
 
 
 # Core statements built once: this runs on every request.

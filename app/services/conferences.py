@@ -25,7 +25,7 @@ from app.models.person import FamilyMember
 from app.models.sharing import GroupAgendaEntry
 from app.policy import Purpose
 from app.principal import Principal
-from app.services import audit, reads
+from app.services import audit, reads, sharing
 from app.services.audit import RefusalAudit
 from app.services.consents import ensure_agencies
 from app.services.families import get_family
@@ -261,24 +261,30 @@ async def pack(
     the chair included, receives another agency's view."""
     conference = await visible_conference(session, principal, conference_id)
     purpose = Purpose(conference.purpose)
+    subjects = await _subjects(session, conference.id)
+    results = await sharing.read_summaries(
+        session,
+        principal,
+        subjects,
+        purpose.value,
+        "person.summary",
+        also=audit.AuditItem(
+            action="conference.pack",
+            object_type="conference",
+            object_id=conference.id,
+            detail={"generated_at": utcnow().isoformat(), "people": len(subjects)},
+        ),
+    )
     entries = []
-    for person_id in await _subjects(session, conference.id):
-        try:
-            view = await reads.summary(session, principal, person_id, purpose)
-        except NotFound:
+    for person_id, result in results.items():
+        if result is None:
             entries.append(
                 PackEntry(person_id=person_id, summary=None, note="no legitimate interest")
             )
             continue
-        entries.append(PackEntry(person_id=person_id, summary=view))
-    await audit.append(
-        session,
-        principal,
-        action="conference.pack",
-        object_type="conference",
-        object_id=conference.id,
-        detail={"generated_at": utcnow().isoformat()},
-    )
+        entries.append(
+            PackEntry(person_id=person_id, summary=reads.to_summary(person_id, purpose, result))
+        )
     return ConferencePack(
         conference_id=conference.id,
         agency_id=agency_of(principal),

@@ -26,7 +26,7 @@ from app.policy import POLICY_VERSION, BasisKind, Decision, Purpose
 from app.principal import Principal
 from app.services.audit import RefusalAudit
 from app.services.records import record_subject
-from app.services.sharing import Visible, read_records
+from app.services.sharing import ReadResult, Visible, read_records
 
 HOLDER = Decision(True, BasisKind.holder, None, None, False, ("rule1:holder",))
 
@@ -75,6 +75,10 @@ async def summary(
         purpose=purpose.value,
         endpoint="person.summary",
     )
+    return to_summary(person_id, purpose, result)
+
+
+def to_summary(person_id: uuid.UUID, purpose: Purpose, result: ReadResult) -> SharedSummary:
     return SharedSummary(
         person_id=person_id,
         purpose=purpose,

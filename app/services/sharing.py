@@ -48,7 +48,7 @@ from app.policy import (
     decide,
 )
 from app.principal import Principal
-from app.services.audit import RefusalAudit, append
+from app.services.audit import AuditItem, RefusalAudit, append_many
 from app.services.people import ADULT_AGE, age_on
 
 GROUP_INTEREST_WINDOW = timedelta(days=365)
@@ -97,36 +97,41 @@ _GROUPS_NOW = sa.select(col(GroupMembership.group_id)).where(
     col(GroupMembership.joined_at) <= P_NOW,
     or_(col(GroupMembership.left_at).is_(None), col(GroupMembership.left_at) > P_NOW),
 )
+_INVOLVED = and_(
+    col(Involvement.agency_id) == P_AGENCY,
+    or_(col(Involvement.ended_at).is_(None), col(Involvement.ended_at) > P_NOW),
+)
+_REFERRED_FROM = sa.join(Referral, ReferralSubject, col(ReferralSubject.referral_id) == Referral.id)
+_REFERRED = or_(
+    and_(
+        col(Referral.to_agency_id) == P_AGENCY,
+        col(Referral.status).in_([ReferralStatus.sent.value, ReferralStatus.accepted.value]),
+    ),
+    and_(
+        col(Referral.to_group_id).in_(_GROUPS_NOW),
+        col(Referral.status) == ReferralStatus.accepted.value,
+    ),
+)
+_ON_AGENDA = and_(
+    col(GroupAgendaEntry.group_id).in_(_GROUPS_NOW),
+    col(GroupAgendaEntry.meeting_on) >= P_WINDOW_START,
+    col(GroupAgendaEntry.meeting_on) <= P_TODAY,
+)
 INTEREST = or_(
-    sa.exists().where(
-        col(Involvement.agency_id) == P_AGENCY,
-        col(Involvement.person_id) == P_PERSON,
-        or_(col(Involvement.ended_at).is_(None), col(Involvement.ended_at) > P_NOW),
-    ),
+    sa.exists().where(_INVOLVED, col(Involvement.person_id) == P_PERSON),
     sa.exists()
-    .select_from(
-        sa.join(Referral, ReferralSubject, col(ReferralSubject.referral_id) == Referral.id)
-    )
-    .where(
-        col(ReferralSubject.person_id) == P_PERSON,
-        or_(
-            and_(
-                col(Referral.to_agency_id) == P_AGENCY,
-                col(Referral.status).in_(
-                    [ReferralStatus.sent.value, ReferralStatus.accepted.value]
-                ),
-            ),
-            and_(
-                col(Referral.to_group_id).in_(_GROUPS_NOW),
-                col(Referral.status) == ReferralStatus.accepted.value,
-            ),
-        ),
-    ),
-    sa.exists().where(
-        col(GroupAgendaEntry.group_id).in_(_GROUPS_NOW),
-        col(GroupAgendaEntry.person_id) == P_PERSON,
-        col(GroupAgendaEntry.meeting_on) >= P_WINDOW_START,
-        col(GroupAgendaEntry.meeting_on) <= P_TODAY,
+    .select_from(_REFERRED_FROM)
+    .where(_REFERRED, col(ReferralSubject.person_id) == P_PERSON),
+    sa.exists().where(_ON_AGENDA, col(GroupAgendaEntry.person_id) == P_PERSON),
+)
+# The same, for each of several people at once (a conference pack): those of P_IDS it covers.
+INTERESTED_Q = sa.union(
+    sa.select(col(Involvement.person_id)).where(_INVOLVED, col(Involvement.person_id).in_(P_IDS)),
+    sa.select(col(ReferralSubject.person_id))
+    .select_from(_REFERRED_FROM)
+    .where(_REFERRED, col(ReferralSubject.person_id).in_(P_IDS)),
+    sa.select(col(GroupAgendaEntry.person_id)).where(
+        _ON_AGENDA, col(GroupAgendaEntry.person_id).in_(P_IDS)
     ),
 )
 _HAS_INTEREST_Q = sa.select(INTEREST.label("interest"))
@@ -462,6 +467,11 @@ CITATIONS_Q = sa.select(col(RecordCitation.record_id), col(RecordCitation.cited_
 _HELD = sa.exists().where(
     col(Record.holder_agency_id) == P_AGENCY, col(Record.subject_person_id) == P_PERSON
 )
+_HELD_MANY_Q = (
+    sa.select(col(Record.subject_person_id))
+    .where(col(Record.holder_agency_id) == P_AGENCY, col(Record.subject_person_id).in_(P_IDS))
+    .distinct()
+)
 
 
 def _records_q(by_id: bool, after: bool) -> sa.Select[Any]:
@@ -484,8 +494,8 @@ class ReadFacts:
     """Everything one read needs from the database, fetched in one round trip."""
 
     memberships: dict[uuid.UUID, frozenset[uuid.UUID]]
-    interest: bool
-    held: bool
+    interested: frozenset[uuid.UUID]  # the people read whom the caller has an interest in
+    held: frozenset[uuid.UUID]  # ... and those it holds records about (rule 1)
     records: list[tuple[RecordRow, bool]]  # with the holder's sensitive_service
     people: dict[uuid.UUID, PersonFacts]
     consents: ConsentIndex
@@ -514,6 +524,45 @@ _READS = {
     for by_id in (False, True)
     for after in (False, True)
 }
+# Several people, each read as its own context (a conference pack's summaries).
+_READ_MANY = Combined(
+    {
+        **_READ_PARTS,
+        "records": _records_q(False, False),
+        "interested": INTERESTED_Q,
+        "held": _HELD_MANY_Q,
+    }
+)
+
+
+def _facts_from(
+    parts: dict[str, list[Row]],
+    ids: list[uuid.UUID],
+    now: datetime,
+    interested: frozenset[uuid.UUID],
+    held: frozenset[uuid.UUID],
+) -> ReadFacts:
+    records = sorted(
+        ((RecordRow(*r[:-1]), bool(r[-1])) for r in parts["records"]), key=lambda rs: rs[0].id
+    )
+    citations: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for record_id, cited_id in parts["citations"]:
+        citations.setdefault(record_id, []).append(cited_id)
+    decisions, decision_lawful = decision_facts_from(parts["decisions"])
+    return ReadFacts(
+        memberships=memberships_from(parts["memberships"]),
+        interested=interested,
+        held=held,
+        records=records,
+        people=person_facts_from(
+            ids, now.date(), parts["profiles"], parts["competence"], parts["pr"]
+        ),
+        consents=consent_facts_from(parts["consents"]),
+        decisions=decisions,
+        decision_lawful=decision_lawful,
+        lineages=lineages_from(parts["lineages"]),
+        citations=citations,
+    )
 
 
 async def load_read_facts(
@@ -534,27 +583,31 @@ async def load_read_facts(
     if after is not None:
         params["after"] = after
     row = (await session.execute(stmt, params)).one()
-    parts = combined.decode(row)
-    records = sorted(
-        ((RecordRow(*r[:-1]), bool(r[-1])) for r in parts["records"]), key=lambda rs: rs[0].id
+    context = frozenset([context_person_id])
+    return _facts_from(
+        combined.decode(row),
+        ids,
+        now,
+        interested=context if row.interest else frozenset(),
+        held=context if row.held else frozenset(),
     )
-    citations: dict[uuid.UUID, list[uuid.UUID]] = {}
-    for record_id, cited_id in parts["citations"]:
-        citations.setdefault(record_id, []).append(cited_id)
-    decisions, decision_lawful = decision_facts_from(parts["decisions"])
-    return ReadFacts(
-        memberships=memberships_from(parts["memberships"]),
-        interest=bool(row.interest),
-        held=bool(row.held),
-        records=records,
-        people=person_facts_from(
-            ids, now.date(), parts["profiles"], parts["competence"], parts["pr"]
-        ),
-        consents=consent_facts_from(parts["consents"]),
-        decisions=decisions,
-        decision_lawful=decision_lawful,
-        lineages=lineages_from(parts["lineages"]),
-        citations=citations,
+
+
+async def load_many_facts(
+    session: AsyncSession, agency_id: uuid.UUID, person_ids: Sequence[uuid.UUID], now: datetime
+) -> ReadFacts:
+    """`load_read_facts` for several people at once, each its own context."""
+    stmt = _READ_MANY.statement(session.get_bind().dialect.name)
+    ids = list(person_ids)
+    params = {**interest_params(agency_id, ids[0], now), "ids": ids}
+    del params["person"]
+    parts = _READ_MANY.decode((await session.execute(stmt, params)).one())
+    return _facts_from(
+        parts,
+        ids,
+        now,
+        interested=frozenset(r[0] for r in parts["interested"]),
+        held=frozenset(r[0] for r in parts["held"]),
     )
 
 
@@ -571,6 +624,95 @@ class ReadResult:
     withheld: Counter[str]
     generated_at: datetime
     has_more: bool = False
+
+
+def _evaluate(
+    f: ReadFacts,
+    request: Request,
+    context_person_id: uuid.UUID,
+    rows: list[tuple[RecordRow, bool]],
+    limit: int | None,
+) -> ReadResult:
+    """The policy's answer for each record read in one context (a person, or a child and the
+    people around them), in id order; `limit` + 1 tells whether there is more."""
+    interest = context_person_id in f.interested
+    if not interest:
+        # Rule 1 still holds: the holder sees its own, even after its involvement ended; but
+        # only about this person, not the people around them.
+        rows = [
+            (r, s)
+            for r, s in rows
+            if r.holder_agency_id == request.agency_id and r.subject_person_id == context_person_id
+        ]
+    visible: list[Visible] = []
+    withheld: Counter[str] = Counter()
+    for rec, sensitive in rows:
+        d = decide(
+            request,
+            record_facts(rec, sensitive, f.lineages.get(rec.id, frozenset())),
+            has_interest=interest,
+            subject=f.people[rec.subject_person_id],
+            consents=f.consents.facts,
+            decisions=f.decisions,
+        )
+        if not d.permit:
+            if not d.hidden and d.reason is not None:
+                withheld[d.reason.value] += 1
+            continue
+        visible.append(Visible(rec, d))
+        if limit is not None and len(visible) > limit:
+            break  # one past the page tells there is more
+    has_more = limit is not None and len(visible) > limit
+    page = visible[:limit] if limit is not None else visible
+    return ReadResult(page, withheld, request.now, has_more)
+
+
+def _read_entry(
+    principal: Principal,
+    f: ReadFacts,
+    result: ReadResult,
+    context_person_id: uuid.UUID,
+    purpose: str,
+    endpoint: str,
+    disclosures: list[dict[str, Any]],
+    **detail: Any,
+) -> AuditItem:
+    """The read's audit entry; its disclosure rows are added to `disclosures`."""
+    disclosed = [
+        _disclosure_row(principal, v, purpose, endpoint, f.consents, f.decision_lawful, result)
+        for v in result.visible
+        if v.decision.basis != BasisKind.holder
+    ]
+    disclosures.extend(disclosed)
+    return AuditItem(
+        action=f"{endpoint}.read",
+        object_type="person",
+        object_id=context_person_id,
+        subject_person_id=context_person_id,
+        detail={
+            "purpose": purpose,
+            "disclosed": len(disclosed),
+            "withheld": sum(result.withheld.values()),
+            "policy_version": POLICY_VERSION,
+            **detail,
+        },
+    )
+
+
+def _no_interest(
+    principal: Principal, endpoint: str, what: str, person_id: uuid.UUID, purpose: str
+) -> NotFound:
+    return NotFound(
+        what,
+        audit_refusal=RefusalAudit(
+            principal,
+            f"{endpoint}.read",
+            "person",
+            person_id,
+            subject_person_id=person_id,
+            detail={"purpose": purpose, "reason": "no_legitimate_interest"},
+        ),
+    )
 
 
 async def read_records(
@@ -591,78 +733,57 @@ async def read_records(
     record needs its own subject's basis. No interest and nothing of its own: 404, audited.
     """
     assert principal.agency_id is not None
-    agency_id = principal.agency_id
     now = utcnow()
     f = await load_read_facts(
-        session, agency_id, context_person_id, subject_ids, now, record_ids, after
+        session, principal.agency_id, context_person_id, subject_ids, now, record_ids, after
     )
-    rows = f.records
-    if not f.interest:
-        if not f.held:
-            raise NotFound(
-                "record" if record_ids else "person",
-                audit_refusal=RefusalAudit(
-                    principal,
-                    f"{endpoint}.read",
-                    "person",
-                    context_person_id,
-                    subject_person_id=context_person_id,
-                    detail={"purpose": purpose, "reason": "no_legitimate_interest"},
-                ),
-            )
-        # Rule 1 still holds: the holder sees its own, even after its involvement ended; but
-        # only about this person, not the people around them.
-        rows = [
-            (r, s)
-            for r, s in rows
-            if r.holder_agency_id == agency_id and r.subject_person_id == context_person_id
-        ]
-    request = Request(agency_id, purpose, now, f.memberships, principal.practitioner_id)
-
-    visible: list[Visible] = []
-    withheld: Counter[str] = Counter()
-    disclosures: list[dict[str, Any]] = []
-    for rec, sensitive in rows:
-        facts = record_facts(rec, sensitive, f.lineages.get(rec.id, frozenset()))
-        d = decide(
-            request,
-            facts,
-            has_interest=f.interest,
-            subject=f.people[rec.subject_person_id],
-            consents=f.consents.facts,
-            decisions=f.decisions,
+    if context_person_id not in f.interested | f.held:
+        raise _no_interest(
+            principal, endpoint, "record" if record_ids else "person", context_person_id, purpose
         )
-        if not d.permit:
-            if not d.hidden and d.reason is not None:
-                withheld[d.reason.value] += 1
+    request = Request(principal.agency_id, purpose, now, f.memberships, principal.practitioner_id)
+    result = _evaluate(f, request, context_person_id, f.records, limit)
+    await _attach_citations(session, result.visible, f, request, context_person_id in f.interested)
+    disclosures: list[dict[str, Any]] = []
+    entry = _read_entry(principal, f, result, context_person_id, purpose, endpoint, disclosures)
+    await append_many(session, principal, [entry], disclosures)
+    return result
+
+
+async def read_summaries(
+    session: AsyncSession,
+    principal: Principal,
+    person_ids: Sequence[uuid.UUID],
+    purpose: str,
+    endpoint: str,
+    also: AuditItem,
+) -> dict[uuid.UUID, ReadResult | None]:
+    """Each person's summary for the caller, as `read_records` gives it one person at a time,
+    from one facts round trip; None where the caller has no interest and holds nothing. Each
+    read has its own audit entry (access alerts count it as a look-up), written with `also`
+    (the operation's own entry) and every disclosure row in one go."""
+    assert principal.agency_id is not None
+    results: dict[uuid.UUID, ReadResult | None] = {p: None for p in person_ids}
+    if not person_ids:
+        await append_many(session, principal, [also])
+        return results
+    now = utcnow()
+    f = await load_many_facts(session, principal.agency_id, person_ids, now)
+    request = Request(principal.agency_id, purpose, now, f.memberships, principal.practitioner_id)
+    by_subject: dict[uuid.UUID, list[tuple[RecordRow, bool]]] = {p: [] for p in person_ids}
+    for rs in f.records:
+        by_subject[rs[0].subject_person_id].append(rs)
+    entries: list[AuditItem] = [also]
+    disclosures: list[dict[str, Any]] = []
+    for person_id in person_ids:
+        if person_id not in f.interested | f.held:
             continue
-        visible.append(Visible(rec, d))
-        if limit is not None and len(visible) > limit:
-            break  # one past the page tells there is more
-    has_more = limit is not None and len(visible) > limit
-    page = visible[:limit] if limit is not None else visible
-    for v in page:
-        if v.decision.basis != BasisKind.holder:
-            disclosures.append(
-                _disclosure_row(principal, v, purpose, endpoint, f.consents, f.decision_lawful, now)
-            )
-    await _attach_citations(session, page, f, request)
-    await append(
-        session,
-        principal,
-        action=f"{endpoint}.read",
-        object_type="person",
-        object_id=context_person_id,
-        subject_person_id=context_person_id,
-        detail={
-            "purpose": purpose,
-            "disclosed": len(disclosures),
-            "withheld": sum(withheld.values()),
-            "policy_version": POLICY_VERSION,
-        },
-        disclosures=disclosures,
-    )
-    return ReadResult(page, withheld, now, has_more)
+        result = _evaluate(f, request, person_id, by_subject[person_id], None)
+        await _attach_citations(session, result.visible, f, request, person_id in f.interested)
+        entries.append(_read_entry(principal, f, result, person_id, purpose, endpoint, disclosures))
+        results[person_id] = result
+    await append_many(session, principal, entries, disclosures)
+    return results
 
 
 def _disclosure_row(
@@ -672,7 +793,7 @@ def _disclosure_row(
     endpoint: str,
     consents: ConsentIndex,
     decision_lawful: dict[uuid.UUID, tuple[str, str | None]],
-    now: datetime,
+    result: ReadResult,
 ) -> dict[str, Any]:
     basis = v.decision.basis
     a6, a9 = Article6Basis.public_task.value, None
@@ -685,7 +806,7 @@ def _disclosure_row(
     return {
         "id": uuid.uuid4(),
         "request_id": request_id_var.get(),
-        "disclosed_at": now,
+        "disclosed_at": result.generated_at,
         "holder_agency_id": v.record.holder_agency_id,
         "recipient_agency_id": principal.agency_id,
         "recipient_practitioner_id": principal.practitioner_id,
@@ -703,7 +824,7 @@ def _disclosure_row(
 
 
 async def _attach_citations(
-    session: AsyncSession, page: list[Visible], f: ReadFacts, request: Request
+    session: AsyncSession, page: list[Visible], f: ReadFacts, request: Request, interest: bool
 ) -> None:
     """A reader sees a citation only if it may see the cited record."""
     cited_ids = {c for v in page for c in f.citations.get(v.record.id, [])}
@@ -730,7 +851,7 @@ async def _attach_citations(
             d = decide(
                 request,
                 record_facts(rec, sensitive),
-                has_interest=f.interest,
+                has_interest=interest,
                 subject=people[rec.subject_person_id],
                 consents=consents.facts,
                 decisions=decisions,
