@@ -237,7 +237,7 @@ class Play:
         categories: Sequence[Category] = (),
         show_involvement: bool = False,
     ) -> ConsentStatement:
-        return await consents.record_consent(
+        recorded = await consents.record_consent(
             self.session,
             self.who(actor),
             ConsentCreate(
@@ -256,6 +256,7 @@ class Play:
                 notes=notes,
             ),
         )
+        return recorded.statement
 
     async def share_without_consent(
         self,

@@ -26,8 +26,8 @@ async def record_consent(
     body: ConsentCreate, session: SessionDep, principal: AgencyPrincipalDep, creator: CreatorDep
 ) -> JSONResponse:
     async def create() -> Created:
-        st = await consents.record_consent(session, principal, body)
-        public = await consents.to_public(session, st)
+        st, subjects = await consents.record_consent(session, principal, body)
+        public = await consents.to_public(session, st, subjects)
         return Created(public, f"/consents/{st.id}", etag(st.id, st.version))
 
     return await creator(body, create)

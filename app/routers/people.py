@@ -30,7 +30,7 @@ from app.models.sharing import (
 from app.nhs_number import normalise_nhs_number
 from app.pagination import Page, make_page
 from app.routers.records import PurposeQuery
-from app.routers.responses import CREATE_RESPONSES, READ_RESPONSES, UPDATE_RESPONSES
+from app.routers.responses import CREATE_RESPONSES, READ_RESPONSES, UPDATE_RESPONSES, encoded
 from app.services import consents, decisions, people, reads
 
 router = APIRouter(prefix="/people", tags=["people"])
@@ -180,8 +180,8 @@ async def list_relationships(
 )
 async def shared_summary(
     person_id: uuid.UUID, purpose: PurposeQuery, session: SessionDep, principal: AgencyPrincipalDep
-) -> SharedSummary:
-    return await reads.summary(session, principal, person_id, purpose)
+) -> Response:
+    return encoded(await reads.summary(session, principal, person_id, purpose))
 
 
 @router.get("/{person_id}/records", response_model=Page[RecordPublic], responses=READ_RESPONSES)
@@ -203,8 +203,8 @@ async def list_records(
 )
 async def chronology(
     person_id: uuid.UUID, purpose: PurposeQuery, session: SessionDep, principal: AgencyPrincipalDep
-) -> Chronology:
-    return await reads.chronology(session, principal, person_id, purpose)
+) -> Response:
+    return encoded(await reads.chronology(session, principal, person_id, purpose))
 
 
 @router.get("/{person_id}/consents", response_model=Page[ConsentPublic], responses=READ_RESPONSES)

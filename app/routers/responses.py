@@ -2,7 +2,16 @@
 
 from typing import Any
 
+from fastapi import Response
+from pydantic import BaseModel
 from sqlmodel import SQLModel
+
+
+def encoded(model: BaseModel) -> Response:
+    """The model as JSON, encoded once by pydantic. A route that returns a model has FastAPI
+    dump it and validate it again against its response model; the hot reads, whose models the
+    services built and validated already, skip that (the route keeps `response_model` for docs)."""
+    return Response(model.model_dump_json(), media_type="application/json")
 
 
 class Problem(SQLModel):

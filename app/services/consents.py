@@ -3,13 +3,17 @@
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any, NamedTuple
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.db import utcnow
 from app.errors import Conflict, Invalid, NotFound
+from app.jsonrows import Combined
 from app.models.agency import Agency
+from app.models.person import PersonProfile
 from app.models.sharing import (
     AgencyGroup,
     ConsentCreate,
@@ -25,39 +29,55 @@ from app.policy import SPECIAL_CATEGORIES, AgencyView
 from app.principal import Principal
 from app.services import audit
 from app.services.audit import RefusalAudit
-from app.services.people import agency_of, own_profile, own_profiles
-from app.services.sharing import person_facts
+from app.services.people import agency_of, own_profile, require_known
+from app.services.sharing import (
+    COMPETENCE_Q,
+    P_AGENCY,
+    PR_Q,
+    PROFILES_Q,
+    person_facts_from,
+)
 from app.services.versioning import update_versioned
 
 CLOCK_SKEW = timedelta(minutes=2)
 
 
 async def ensure_agencies(session: AsyncSession, ids: Sequence[uuid.UUID], field: str) -> None:
-    if not ids:
-        return
-    found = set(
-        (
-            await session.execute(select(col(Agency.id)).where(col(Agency.id).in_(list(ids))))
-        ).scalars()
-    )
-    for i, agency_id in enumerate(ids):
-        if agency_id not in found:
-            raise NotFound("agency", field=f"{field}/{i}")
+    if ids:
+        stmt = select(col(Agency.id)).where(col(Agency.id).in_(list(ids)))
+        require_found(ids, set((await session.execute(stmt)).scalars()), "agency", field)
 
 
 async def ensure_groups(session: AsyncSession, ids: Sequence[uuid.UUID], field: str) -> None:
-    if not ids:
-        return
-    found = set(
-        (
-            await session.execute(
-                select(col(AgencyGroup.id)).where(col(AgencyGroup.id).in_(list(ids)))
-            )
-        ).scalars()
-    )
-    for i, group_id in enumerate(ids):
-        if group_id not in found:
-            raise NotFound("group", field=f"{field}/{i}")
+    if ids:
+        stmt = select(col(AgencyGroup.id)).where(col(AgencyGroup.id).in_(list(ids)))
+        require_found(ids, set((await session.execute(stmt)).scalars()), "group", field)
+
+
+def require_found(ids: Sequence[uuid.UUID], found: set[uuid.UUID], what: str, field: str) -> None:
+    """404 naming the first of `ids` not `found` (`field`/index)."""
+    for i, one in enumerate(ids):
+        if one not in found:
+            raise NotFound(what, field=f"{field}/{i}")
+
+
+_P_PEOPLE: sa.BindParameter[Any] = sa.bindparam("people", expanding=True)
+_P_AGENCIES: sa.BindParameter[Any] = sa.bindparam("agency_ids", expanding=True)
+_P_GROUPS: sa.BindParameter[Any] = sa.bindparam("group_ids", expanding=True)
+# What recording a consent checks, in one round trip: the people named are the recording
+# agency's, the agencies and groups named exist, and who may speak for each subject.
+_CHECKS = Combined(
+    {
+        "known": sa.select(col(PersonProfile.person_id)).where(
+            col(PersonProfile.agency_id) == P_AGENCY, col(PersonProfile.person_id).in_(_P_PEOPLE)
+        ),
+        "agencies": sa.select(col(Agency.id)).where(col(Agency.id).in_(_P_AGENCIES)),
+        "groups": sa.select(col(AgencyGroup.id)).where(col(AgencyGroup.id).in_(_P_GROUPS)),
+        "profiles": PROFILES_Q,
+        "competence": COMPETENCE_Q,
+        "pr": PR_Q,
+    }
+)
 
 
 def status_of(st: ConsentStatement) -> str:
@@ -69,10 +89,23 @@ def status_of(st: ConsentStatement) -> str:
     return "active"
 
 
-async def to_public(session: AsyncSession, st: ConsentStatement) -> ConsentPublic:
-    subjects = await session.execute(
-        select(ConsentSubject).where(ConsentSubject.statement_id == st.id)
-    )
+class Recorded(NamedTuple):
+    statement: ConsentStatement
+    subjects: list[ConsentSubject]
+
+
+async def to_public(
+    session: AsyncSession, st: ConsentStatement, subjects: Sequence[ConsentSubject] | None = None
+) -> ConsentPublic:
+    """`subjects`: the statement's, when the caller holds them already (it just recorded them)."""
+    if subjects is None:
+        subjects = list(
+            (
+                await session.execute(
+                    select(ConsentSubject).where(ConsentSubject.statement_id == st.id)
+                )
+            ).scalars()
+        )
     return ConsentPublic.model_validate(
         {
             **st.model_dump(),
@@ -80,7 +113,7 @@ async def to_public(session: AsyncSession, st: ConsentStatement) -> ConsentPubli
                 ConsentSubjectPublic(
                     subject_person_id=s.subject_person_id, given_by_person_id=s.given_by_person_id
                 )
-                for s in subjects.scalars()
+                for s in subjects
             ],
             "status": status_of(st),
         }
@@ -89,7 +122,7 @@ async def to_public(session: AsyncSession, st: ConsentStatement) -> ConsentPubli
 
 async def record_consent(
     session: AsyncSession, principal: Principal, data: ConsentCreate
-) -> ConsentStatement:
+) -> Recorded:
     agency_id = agency_of(principal)
     now = utcnow()
     given_at = data.given_at or now
@@ -103,20 +136,38 @@ async def record_consent(
             "Sharing special category information needs an Article 9 condition.",
             field="body:/article9_condition",
         )
-    await own_profiles(session, principal, [*data.subjects, *data.given_by], "consent.create")
+    holders = data.holders or [agency_id]
+    named_groups = [*data.holder_groups, *data.recipient_groups]
+    row = (
+        await session.execute(
+            _CHECKS.statement(session.get_bind().dialect.name),
+            {
+                "agency": agency_id,
+                "people": [*data.subjects, *data.given_by],
+                "agency_ids": [*holders, *data.recipients],
+                "group_ids": named_groups,
+                "ids": list(data.subjects),
+                "today": now.date(),
+            },
+        )
+    ).one()
+    parts = _CHECKS.decode(row)
+    found = {name: {r[0] for r in parts[name]} for name in ("known", "agencies", "groups")}
+    require_known(principal, [*data.subjects, *data.given_by], found["known"], "consent.create")
     for i, person_id in enumerate(data.subjects):
         if data.subjects.count(person_id) > 1:
             raise Invalid("A subject is named twice.", field=f"body:/subjects/{i}")
-    holders = data.holders or [agency_id]
     if holders != [agency_id]:
-        await ensure_agencies(session, holders, "body:/holders")
-    await ensure_agencies(session, data.recipients, "body:/recipients")
-    await ensure_groups(session, data.holder_groups, "body:/holder_groups")
-    await ensure_groups(session, data.recipient_groups, "body:/recipient_groups")
+        require_found(holders, found["agencies"], "agency", "body:/holders")
+    require_found(data.recipients, found["agencies"], "agency", "body:/recipients")
+    require_found(data.holder_groups, found["groups"], "group", "body:/holder_groups")
+    require_found(data.recipient_groups, found["groups"], "group", "body:/recipient_groups")
 
     # Judged on what the recording agency itself knows, so the answer reveals nothing another
     # agency recorded; at read time the policy judges grants on the holder's facts as well.
-    facts = await person_facts(session, data.subjects, now.date())
+    facts = person_facts_from(
+        data.subjects, now.date(), parts["profiles"], parts["competence"], parts["pr"]
+    )
     signers: dict[uuid.UUID, list[uuid.UUID]] = {}
     for i, subject in enumerate(data.subjects):
         own = facts[subject].views.get(agency_id, AgencyView())
@@ -150,25 +201,25 @@ async def record_consent(
     )
     session.add(statement)
     await session.flush()
-    for subject, givers in signers.items():
-        for giver in givers:
-            session.add(
-                ConsentSubject(
-                    statement_id=statement.id, subject_person_id=subject, given_by_person_id=giver
-                )
-            )
+    subjects = [
+        ConsentSubject(statement_id=statement.id, subject_person_id=subject, given_by_person_id=g)
+        for subject, givers in signers.items()
+        for g in givers
+    ]
+    session.add_all(subjects)
     await session.flush()
-    for subject in signers:
-        await audit.append(
-            session,
-            principal,
-            action=f"consent.{data.decision.value}",
-            object_type="consent",
-            object_id=statement.id,
-            subject_person_id=subject,
-            detail={"purposes": statement.purposes, "categories": statement.categories},
-        )
-    return statement
+    detail = {"purposes": statement.purposes, "categories": statement.categories}
+    await audit.append_many(
+        session,
+        principal,
+        [
+            audit.AuditItem(
+                f"consent.{data.decision.value}", "consent", statement.id, s, detail=detail
+            )
+            for s in signers
+        ],
+    )
+    return Recorded(statement, subjects)
 
 
 async def get_consent(
