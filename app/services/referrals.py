@@ -4,11 +4,13 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.jsonrows import Combined
 from app.models.agency import AgencyService
 from app.models.casework import (
     Referral,
@@ -27,7 +29,7 @@ from app.services import audit
 from app.services.audit import RefusalAudit
 from app.services.consents import ensure_agencies, ensure_groups
 from app.services.families import get_family
-from app.services.people import agency_of, own_profile
+from app.services.people import agency_of, own_profiles
 from app.services.sharing import decide_for, memberships_now
 from app.services.versioning import update_versioned
 
@@ -41,14 +43,27 @@ async def _subjects(session: AsyncSession, referral_id: uuid.UUID) -> list[uuid.
     return list(rows.scalars())
 
 
+_P_REFERRAL = sa.bindparam("referral", type_=sa.Uuid)
+# A referral's subjects and shares in one round trip.
+_PARTS = Combined(
+    {
+        "subjects": sa.select(col(ReferralSubject.person_id)).where(
+            col(ReferralSubject.referral_id) == _P_REFERRAL
+        ),
+        "shares": sa.select(col(Share.id)).where(col(Share.referral_id) == _P_REFERRAL),
+    }
+)
+
+
 async def to_public(session: AsyncSession, r: Referral) -> ReferralPublic:
-    shares = await session.execute(select(col(Share.id)).where(Share.referral_id == r.id))
+    stmt = _PARTS.statement(session.get_bind().dialect.name)
+    parts = _PARTS.decode((await session.execute(stmt, {"referral": r.id})).one())
     return ReferralPublic.model_validate(
         {
             **r.model_dump(),
-            "subject_person_ids": await _subjects(session, r.id),
+            "subject_person_ids": [row[0] for row in parts["subjects"]],
             "overdue": r.status == ReferralStatus.sent and r.feedback_by < date.today(),
-            "share_ids": list(shares.scalars()),
+            "share_ids": [row[0] for row in parts["shares"]],
         }
     )
 
@@ -61,8 +76,7 @@ async def create_referral(
     if data.feedback_by < now.date():
         raise Invalid("feedback_by is in the past.", field="body:/feedback_by")
     people = list(dict.fromkeys(data.subject_person_ids))
-    for person_id in people:
-        await own_profile(session, principal, person_id, action="referral.create")
+    await own_profiles(session, principal, people, action="referral.create")
     if data.family_id is not None:
         await get_family(session, principal, data.family_id)
         members = await session.execute(
@@ -112,16 +126,15 @@ async def create_referral(
     session.add_all(ReferralSubject(referral_id=referral.id, person_id=p) for p in people)
     await session.flush()
     await _share_records(session, principal, referral, data.record_ids, people)
-    for person_id in people:
-        await audit.append(
-            session,
-            principal,
-            action="referral.send",
-            object_type="referral",
-            object_id=referral.id,
-            subject_person_id=person_id,
-            detail={"purpose": referral.purpose, "re_referral": re_referral},
-        )
+    detail = {"purpose": referral.purpose, "re_referral": re_referral}
+    await audit.append_many(
+        session,
+        principal,
+        [
+            audit.AuditItem("referral.send", "referral", referral.id, p, detail=detail)
+            for p in people
+        ],
+    )
     return referral
 
 
@@ -228,17 +241,13 @@ async def _transition(
     changes: dict[str, Any],
     if_match: str | None,
     action: str,
+    subjects: list[uuid.UUID] | None = None,
 ) -> Referral:
     r = await update_versioned(session, r, changes, if_match)
-    for person_id in await _subjects(session, r.id):
-        await audit.append(
-            session,
-            principal,
-            action=action,
-            object_type="referral",
-            object_id=r.id,
-            subject_person_id=person_id,
-        )
+    if subjects is None:
+        subjects = await _subjects(session, r.id)
+    entries = [audit.AuditItem(action, "referral", r.id, p) for p in subjects]
+    await audit.append_many(session, principal, entries)
     return r
 
 
@@ -247,8 +256,9 @@ async def accept(
 ) -> Referral:
     r = await visible_referral(session, principal, referral_id)
     await _answerable(session, principal, r)
+    subjects = await _subjects(session, r.id)
     if r.to_agency_id is not None:
-        for person_id in await _subjects(session, r.id):
+        for person_id in subjects:
             session.add(
                 Involvement(
                     agency_id=r.to_agency_id,
@@ -264,7 +274,7 @@ async def accept(
         "answered_at": utcnow(),
         "answered_by": principal.practitioner_id,
     }
-    return await _transition(session, principal, r, changes, if_match, "referral.accept")
+    return await _transition(session, principal, r, changes, if_match, "referral.accept", subjects)
 
 
 async def decline(
