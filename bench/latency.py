@@ -48,8 +48,70 @@ async def _time(client: Any, lines: list[str], n: int) -> float:
 _cpu: dict[int, float] = {}
 
 
+class _Direct:
+    """Calls the ASGI app itself, without an HTTP client, so that the time and the profile are
+    the server's alone (`--direct`); httpx's ASGI transport costs about as much as the app."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def request(
+        self, method: str, path: str, headers: dict[str, str], json: Any = None
+    ) -> Any:
+        import json as _json
+        from types import SimpleNamespace
+        from urllib.parse import urlsplit
+
+        url = urlsplit(path)
+        body = b"" if json is None else _json.dumps(json).encode()
+        raw = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+        raw += [(b"host", b"a"), (b"content-length", str(len(body)).encode())]
+        if json is not None:
+            raw.append((b"content-type", b"application/json"))
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": method,
+            "scheme": "http",
+            "path": url.path,
+            "raw_path": url.path.encode(),
+            "query_string": url.query.encode(),
+            "headers": raw,
+            "client": ("127.0.0.1", 1),
+            "server": ("a", 80),
+            "root_path": "",
+        }
+        sent = False
+
+        async def receive() -> dict[str, Any]:
+            nonlocal sent
+            if sent:
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        out: dict[str, Any] = {"status": 0, "body": b""}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                out["status"] = message["status"]
+            elif message["type"] == "http.response.body":
+                out["body"] += message.get("body", b"")
+
+        await self.app(scope, receive, send)
+        return SimpleNamespace(status_code=out["status"], text=out["body"].decode())
+
+
 async def probe(
-    admin: str, app_url: str, pepper: str, m: Any, n: int, profile: str | None, only: list[str]
+    admin: str,
+    app_url: str,
+    pepper: str,
+    m: Any,
+    n: int,
+    profile: str | None,
+    only: list[str],
+    direct: bool = False,
 ) -> None:
     import httpx
 
@@ -65,6 +127,7 @@ async def probe(
     cpu: dict[str, float] = {}
     transport = httpx.ASGITransport(app=baseline_app.app)
     async with httpx.AsyncClient(transport=transport, base_url="http://b") as c:
+        c = _Direct(baseline_app.app) if direct else c
         await _time(c, targets["logged"], 50)
         lines = targets["logged"][50:]
         out["logged"] = await _time(c, lines, n)
@@ -72,6 +135,7 @@ async def probe(
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://a") as c:
+            c = _Direct(app) if direct else c
             await _time(c, targets["summary"], 50)
             for name in only or ("summary", "chronology", "disclosures", "consent"):
                 lines = targets[name][50:]
@@ -105,6 +169,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=20261125)
     ap.add_argument("--unix-socket", action="store_true", help="connect over a Unix socket")
     ap.add_argument("--only", nargs="*", default=[])
+    ap.add_argument(
+        "--direct", action="store_true", help="call the ASGI apps without an HTTP client"
+    )
     ap.add_argument("--profile", choices=["summary", "chronology", "disclosures", "consent"])
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
@@ -144,7 +211,7 @@ def main() -> None:
         )
         if args.unix_socket:
             app_url = f"postgresql+asyncpg://confer_app@/confer?host={pgdir}&port={port}"
-        asyncio.run(probe(admin, app_url, pepper, m, args.n, args.profile, args.only))
+        asyncio.run(probe(admin, app_url, pepper, m, args.n, args.profile, args.only, args.direct))
     finally:
         pg.stop(pgdir)
         import shutil
