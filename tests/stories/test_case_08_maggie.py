@@ -280,6 +280,21 @@ async def test_case_08_maggie(client, session):
             status=422,
         )
         assert "follow-up" in problem["errors"][0]["detail"]
+        # Saying no concerns remain does not make it so: the server knows of the accepted s.47
+        # referral about Maggie and Mark and of probation's decisions to share with social care.
+        problem = await post(
+            client,
+            sw,
+            end,
+            {"reason": "Initial assessment: no further action", "concerns_remain": False},
+            status=422,
+        )
+        [error] = problem["errors"]
+        assert error["field"] == "body:/follow_up"
+        assert "child protection referral" in error["detail"]
+        assert "risk of significant harm" in error["detail"]
+        # Kinds of facts only: no other agency named, nothing of what they hold.
+        assert "probation" not in error["detail"].lower() and P_MARK not in error["detail"]
         assert (await chronology(client, sw, baby["id"], CPE))["entries"][-1]["summary"] == (
             ASSESSMENT
         )
