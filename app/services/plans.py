@@ -46,7 +46,7 @@ from app.models.sharing import (
     SharingDecision,
 )
 from app.pagination import Pagination, keyset
-from app.policy import Category, Level, Purpose
+from app.policy import Category, Level, Purpose, Request, involvement_shown
 from app.principal import Principal
 from app.services import audit, child_status, records
 from app.services.audit import RefusalAudit
@@ -54,7 +54,7 @@ from app.services.conferences import ensure_group_member, group_family, group_su
 from app.services.consents import ensure_agencies
 from app.services.people import agency_of
 from app.services.reads import people_around
-from app.services.sharing import has_interest
+from app.services.sharing import consent_facts, has_interest, memberships_now, person_facts
 from app.services.versioning import update_versioned
 
 
@@ -889,13 +889,19 @@ async def alerts_for(session: AsyncSession, principal: Principal) -> list[Alert]
                 since=concern.created_at.date(),
             )
         )
-    # CP-IS: when another agency looks up a child on a plan, the lead professional is told.
-    leads = await session.execute(
-        select(LeadProfessional.person_id).where(
-            LeadProfessional.practitioner_id == me, col(LeadProfessional.ended_at).is_(None)
-        )
+    leads = list(
+        (
+            await session.execute(
+                select(LeadProfessional).where(
+                    LeadProfessional.practitioner_id == me,
+                    col(LeadProfessional.ended_at).is_(None),
+                )
+            )
+        ).scalars()
     )
-    for (child_id,) in leads:
+    alerts += await _declared_involvements(session, leads)
+    # CP-IS: when another agency looks up a child on a plan, the lead professional is told.
+    for child_id in (lead.person_id for lead in leads):
         if not await child_status.current_status_holders(session, child_id):
             continue
         for access in await child_status.lookups_of(
@@ -910,6 +916,69 @@ async def alerts_for(session: AsyncSession, principal: Principal) -> list[Alert]
                     text=f"{access.agency_name} looked this child up "
                     f"({access.purpose or 'index'}).",
                     since=access.at.date(),
+                )
+            )
+    return alerts
+
+
+DECLARED_ALERT_DAYS = 30
+SELF_DECLARED = (InvolvementSource.declared.value, InvolvementSource.registration.value)
+
+
+async def _declared_involvements(
+    session: AsyncSession, leads: Sequence[LeadProfessional]
+) -> list[Alert]:
+    """Interest cannot be claimed silently (issue 5, item 2): the lead professional is told of
+    each involvement another agency declared itself, or gained by registering the child, since
+    they became lead (in the last 30 days): who, when, why. An involvement from an accepted
+    referral, a group's agenda or a follow-up is not self-declared. A sensitive service's stays
+    hidden unless the person agreed that it may be shown (as in the index)."""
+    if not leads:
+        return []
+    now = utcnow()
+    memberships = await memberships_now(session, now)
+    alerts: list[Alert] = []
+    for lead in leads:
+        rows = (
+            await session.execute(
+                select(Involvement, Agency, Practitioner)
+                .join(Agency, col(Agency.id) == Involvement.agency_id)
+                .outerjoin(Practitioner, col(Practitioner.id) == Involvement.practitioner_id)
+                .where(
+                    Involvement.person_id == lead.person_id,
+                    Involvement.agency_id != lead.agency_id,
+                    col(Involvement.source).in_(SELF_DECLARED),
+                    col(Involvement.ended_at).is_(None),
+                    col(Involvement.started_at) >= lead.started_at,
+                    col(Involvement.started_at) >= now - timedelta(days=DECLARED_ALERT_DAYS),
+                )
+                .order_by(col(Involvement.started_at))
+            )
+        ).all()
+        sensitive = {agency.id for _, agency, _ in rows if agency.sensitive_service}
+        hidden: set[uuid.UUID] = set()
+        if sensitive:
+            request = Request(lead.agency_id, "index", now, memberships)
+            person = (await person_facts(session, [lead.person_id], now.date()))[lead.person_id]
+            consents = (await consent_facts(session, [lead.person_id])).facts
+            hidden = {a for a in sensitive if not involvement_shown(a, request, consents, person)}
+        for involvement, agency, practitioner in rows:
+            if agency.id in hidden:
+                continue
+            how = (
+                "registered this child"
+                if involvement.source == InvolvementSource.registration
+                else "declared itself involved with this child"
+            )
+            who = f"{agency.name} ({practitioner.name})" if practitioner else agency.name
+            alerts.append(
+                Alert(
+                    kind="involvement_declared",
+                    object_type="involvement",
+                    object_id=involvement.id,
+                    person_id=lead.person_id,
+                    text=f"{who} {how} on {involvement.started_at.date()}: {involvement.reason}",
+                    since=involvement.started_at.date(),
                 )
             )
     return alerts
