@@ -451,3 +451,112 @@ async def test_access_alerts_for_a_child_in_need(client):
     assert_problem(
         await client.get(f"/people/{ryan['id']}/child-status/accesses", headers=school.headers), 403
     )
+
+
+async def test_self_declared_involvements_are_shown_to_the_lead_professional(client):
+    """Interest cannot be claimed silently: an involvement another agency declares itself, or
+    gains by registering the child, is in the lead professional's alerts (who, when, why); one from
+    an accepted referral is not, nor a sensitive service's unless the family agreed to show it."""
+    _, eddie = await make_staffed_agency(
+        client, name="Children's social care", kind="social_care", job_title="Social worker"
+    )
+    _, club = await make_staffed_agency(client, name="Youth club", kind="other")
+    _, school = await make_staffed_agency(client, name="School")
+    _, hv = await make_staffed_agency(client, name="Health visiting", kind="health_visiting")
+    _, drugs = await make_staffed_agency(
+        client, name="Drug service", kind="substance_misuse", sensitive_service=True
+    )
+    ryan = await register_person(
+        client, actor=eddie, given_name="Ryan", date_of_birth="2016-02-01", nhs_number=RYAN
+    )
+    sarah = await register_person(
+        client, actor=eddie, given_name="Sarah", date_of_birth="1990-01-01", nhs_number=SARAH
+    )
+    r = await client.post(
+        "/relationships",
+        headers=eddie.headers,
+        json={
+            "person_id": sarah["id"],
+            "related_person_id": ryan["id"],
+            "kind": "parent",
+            "parental_responsibility": True,
+        },
+    )
+    assert r.status_code == 201, r.text
+    # Registered before there is a lead: the index shows it; no one to alert then.
+    await register_person(client, actor=club, given_name="Ryan", nhs_number=RYAN)
+    r = await client.post(
+        f"/people/{ryan['id']}/lead-professional",
+        headers=eddie.headers,
+        json={
+            "practitioner_id": eddie.practitioner_id,
+            "agreed_by": [sarah["id"]],
+            "agreed_on": date.today().isoformat(),
+            "reason": "Child in need plan",
+        },
+    )
+    assert r.status_code == 201, r.text
+
+    async def declared():
+        alerts = (await client.get("/alerts", headers=eddie.headers)).json()
+        return [a for a in alerts if a["kind"] == "involvement_declared"]
+
+    assert await declared() == []
+    # Source 1: registering the child by NHS number.
+    await register_person(
+        client, actor=school, given_name="Ryan", nhs_number=RYAN, reason="New pupil, Year 5"
+    )
+    # Source 2: an involvement the agency declares itself.
+    r = await client.post(
+        f"/people/{ryan['id']}/involvements",
+        headers=club.headers,
+        json={"reason": "Ryan joined the Saturday football group"},
+    )
+    assert r.status_code == 201, r.text
+    club_involvement = r.json()
+    # Not self-declared: an accepted referral's involvement.
+    ref = await referral(client, eddie, to_agency_id=hv.agency_id, subject_person_ids=[ryan["id"]])
+    await register_person(client, actor=hv, given_name="Ryan", nhs_number=RYAN)
+    r = await client.post(f"/referrals/{ref['id']}/accept", headers={**hv.headers, "If-Match": "*"})
+    assert r.status_code == 200, r.text
+    # The sensitive service's registration: hidden.
+    await register_person(client, actor=drugs, given_name="Ryan", nhs_number=RYAN)
+    alerts = await declared()
+    texts = {a["text"] for a in alerts}
+    assert [a["person_id"] for a in alerts] == [ryan["id"]] * 3
+    assert any(t.startswith("School") and "registered" in t and "New pupil" in t for t in texts)
+    assert any(t.startswith("Youth club") and "declared" in t and "football" in t for t in texts)
+    assert club_involvement["id"] in {a["object_id"] for a in alerts}
+    assert all(a["since"] == date.today().isoformat() for a in alerts)
+    # Twins: the health visitor's registration is alerted (it registered), its accepted
+    # referral is not; the drug service never shows; nobody else gets the alerts.
+    hv_alerts = [t for t in texts if t.startswith("Health visiting")]
+    assert len(hv_alerts) == 1 and "registered" in hv_alerts[0]
+    assert "Drug service" not in str(alerts) and drugs.agency_id not in str(alerts)
+    for other in (school, club, hv):
+        kinds = [a["kind"] for a in (await client.get("/alerts", headers=other.headers)).json()]
+        assert "involvement_declared" not in kinds
+    # Ryan's mother agrees social care may know the drug service works with him: now shown.
+    await register_person(client, actor=drugs, given_name="Sarah", nhs_number=SARAH)
+    r = await client.post(
+        "/relationships",
+        headers=drugs.headers,
+        json={
+            "person_id": sarah["id"],
+            "related_person_id": ryan["id"],
+            "kind": "parent",
+            "parental_responsibility": True,
+        },
+    )
+    assert r.status_code == 201, r.text
+    await give_consent(
+        client,
+        actor=drugs,
+        decision="granted",
+        subjects=[ryan["id"]],
+        given_by=[sarah["id"]],
+        recipients=[eddie.agency_id],
+        purposes=["child_in_need_assessment"],
+        show_involvement=True,
+    )
+    assert any(a["text"].startswith("Drug service") for a in await declared())

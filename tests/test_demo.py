@@ -184,6 +184,15 @@ async def test_case_8_history_brought_together_and_no_closing_without_follow_up(
     follow_up = await demo.get("c8_health_visitor", f"/follow-ups/{review['follow_up_id']}")
     assert follow_up["accepted_at"] is not None
     assert follow_up["monitor_practitioner_id"] == demo.practitioner("c8_health_visitor")
+    # The monitor is told Mark's history, on social care's decision; nothing else of his.
+    seen = await demo.get(
+        "c8_health_visitor",
+        f"/people/{demo.person('c8_baby')}/chronology",
+        purpose="health_care",
+    )
+    [history] = [e for e in seen["entries"] if e["relationship_to_child"] == "household member"]
+    assert history["summary"].startswith("Historical: two of his children")
+    assert history["shared"]["basis"] == "decision"
 
 
 async def test_case_9_group_referral_lead_professional_and_review_in_three_months(demo):

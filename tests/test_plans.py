@@ -449,3 +449,160 @@ async def test_accepting_a_follow_up_involves_the_monitors_agency(client):
     [hv_entry] = [i for i in idx["involvements"] if i["agency_id"] == hv.agency_id]
     assert hv_entry["practitioner_id"] == hv.practitioner_id
     assert hv_entry["source"] == "follow_up"
+
+
+async def _end(client, actor, person, concerns_remain=False, **extra):
+    [involvement] = [
+        i
+        for i in (
+            await client.get(f"/people/{person['id']}/involvements", headers=actor.headers)
+        ).json()
+        if i["ended_at"] is None
+    ]
+    return await client.post(
+        f"/involvements/{involvement['id']}/end",
+        headers=actor.headers,
+        json={"reason": "Closing", "concerns_remain": concerns_remain, **extra},
+    )
+
+
+def _refused_for(r, *kinds: str) -> str:
+    problem = assert_problem(r, 422)
+    [error] = problem["errors"]
+    assert error["field"] == "body:/follow_up"
+    for kind in kinds:
+        assert kind in error["detail"], error["detail"]
+    return str(error["detail"])
+
+
+async def test_concerns_remain_is_derived_from_what_the_server_knows(client):
+    """Case 8: `concerns_remain: false` is the caller's word; the server refuses to close without
+    a follow-up when what it holds says concerns remain, and names the kinds of facts only."""
+    _, sw = await make_staffed_agency(
+        client, name="Children's social care", kind="social_care", job_title="Social worker"
+    )
+    _, school = await make_staffed_agency(client, name="School")
+    _, housing = await make_staffed_agency(client, name="Housing office", kind="housing")
+    _, clinic = await make_staffed_agency(
+        client, name="Drug service", kind="substance_misuse", sensitive_service=True
+    )
+
+    async def child(serial, *agencies):
+        number = nhs(serial)
+        first = await register_person(client, actor=agencies[0], nhs_number=number)
+        for other in agencies[1:]:
+            await register_person(client, actor=other, nhs_number=number)
+        return first
+
+    # No facts: the caller's `false` stands.
+    quiet = await child(910, school)
+    r = await _end(client, school, quiet)
+    assert r.status_code == 200, r.text
+    # The caller may still say concerns remain by itself.
+    said = await child(911, school)
+    _refused_for(await _end(client, school, said, concerns_remain=True), "as you say")
+
+    # A current child status (CP-IS: any agency with interest sees it).
+    cin = await child(912, sw, school)
+    r = await client.post(
+        f"/people/{cin['id']}/child-status",
+        headers=sw.headers,
+        json={
+            "status": "child_protection_plan",
+            "start_date": TODAY.isoformat(),
+            "social_worker_id": sw.practitioner_id,
+        },
+    )
+    assert r.status_code == 201, r.text
+    detail = _refused_for(await _end(client, school, cin), "child status")
+    assert "social care" not in detail.lower()
+    r = await _end(
+        client,
+        school,
+        cin,
+        follow_up={
+            "monitor_practitioner_id": school.practitioner_id,
+            "review_on": (TODAY + timedelta(days=14)).isoformat(),
+            "what": "Watch attendance",
+        },
+    )
+    assert r.status_code == 200, r.text
+
+    # A concern raised about the child by another agency counts; a sensitive service's does not
+    # (refusing would reveal it), unless it is the agency closing.
+    worried = await child(913, school, housing, clinic)
+    r = await client.post(
+        "/concerns",
+        headers=clinic.headers,
+        json={"child_id": worried["id"], "summary": "Mother using again", "source": "practitioner"},
+    )
+    assert r.status_code == 201, r.text
+    r = await _end(client, housing, worried)
+    assert r.status_code == 200, r.text
+    _refused_for(await _end(client, clinic, worried), "concern raised")
+    r = await client.post(
+        "/concerns",
+        headers=housing.headers,
+        json={"child_id": worried["id"], "summary": "Crying at night", "source": "neighbour"},
+    )
+    assert r.status_code == 201, r.text
+    detail = _refused_for(await _end(client, school, worried), "concern raised")
+    assert "housing" not in detail.lower() and "drug" not in detail.lower()
+
+    # A child protection referral to the agency, sent or accepted.
+    referred = await child(914, school, sw)
+    r = await client.post(
+        "/referrals",
+        headers=school.headers,
+        json={
+            "to_agency_id": sw.agency_id,
+            "subject_person_ids": [referred["id"]],
+            "purpose": "child_protection_enquiry",
+            "reason": "Bruising",
+            "action_expected": "s.47 enquiry",
+            "feedback_by": (TODAY + timedelta(days=3)).isoformat(),
+        },
+    )
+    assert r.status_code == 201, r.text
+    _refused_for(await _end(client, sw, referred), "child protection referral")
+
+    # A decision to share on the ground of risk of significant harm, by or to the agency.
+    shared = await child(915, housing, sw)
+    r = await client.post(
+        "/sharing-decisions",
+        headers=housing.headers,
+        json={
+            "kind": "share",
+            "subject_person_id": shared["id"],
+            "recipients": [sw.agency_id],
+            "purposes": ["child_protection_enquiry"],
+            "legal_basis": "risk_of_significant_harm",
+            "article9_condition": "safeguarding_children_and_individuals_at_risk",
+            "reasons": "Violence in the home",
+            "consent_sought": False,
+            "consent_not_sought_reason": "Would put the child at risk",
+            "subject_told": False,
+            "not_told_reason": "Would put the child at risk",
+        },
+    )
+    assert r.status_code == 201, r.text
+    _refused_for(await _end(client, sw, shared), "risk of significant harm")
+    _refused_for(await _end(client, housing, shared), "risk of significant harm")
+
+    # Open actions and scheduled reviews the agency owns about the child.
+    planned = await child(916, school)
+    r = await client.post(
+        "/actions",
+        headers=school.headers,
+        json={
+            "child_id": planned["id"],
+            "plan": "child in need plan",
+            "description": "Breakfast club",
+            "due_on": (TODAY + timedelta(days=7)).isoformat(),
+        },
+    )
+    assert r.status_code == 201, r.text
+    _refused_for(await _end(client, school, planned), "open action")
+    reviewed = await child(917, school)
+    await _review(client, school, {"child_id": reviewed["id"]})
+    _refused_for(await _end(client, school, reviewed), "scheduled review")

@@ -1702,7 +1702,7 @@ async def case_8(session: AsyncSession, cast: Cast) -> None:
         "his grandmother",
         date(2021, 3, 15),
     )
-    await p.record(
+    mark_history = await p.record(
         social_worker,
         mark,
         C.social_care,
@@ -1839,6 +1839,23 @@ async def case_8(session: AsyncSession, cast: Cast) -> None:
     for alert in await plans.alerts_for(session, p.who(hv)):
         if alert.kind == "follow_up_awaiting_acceptance":
             await plans.accept_follow_up(session, p.who(hv), alert.object_id, ANY)
+    # The seed's lesson: the monitor was never told the history. Social care tells her.
+    await p.share_without_consent(
+        social_worker,
+        mark,
+        recipients=["health_visiting"],
+        purposes=[P.health_care],
+        record_ids=[mark_history],
+        legal_basis=LegalBasis.risk_of_significant_harm,
+        article9=SAFEGUARDING,
+        reasons="The health visitor monitors the baby, who will live with Mark: two of his "
+        "children were on the child protection register because of his violence. She must know "
+        "what to look for.",
+        consent_not_sought_reason="Mark would not meet social care; asking could put Maggie and "
+        "the baby at risk.",
+        told="Telling Mark could put Maggie and the baby at risk.",
+        consulted=["Children's social care team manager"],
+    )
 
 
 # --- Case 9 ------------------------------------------------------------------------------------

@@ -173,17 +173,10 @@ class FollowUpIn(SQLModel):
 
 class InvolvementEnd(SQLModel):
     reason: str = Field(min_length=1, max_length=2000)
+    # The caller's word can only add concerns: the server also derives whether concerns remain
+    # from what it holds (services/plans.py::concerns_known), and `false` does not override that.
     concerns_remain: bool
     follow_up: FollowUpIn | None = None
-
-    @model_validator(mode="after")
-    def _follow_up(self) -> "InvolvementEnd":
-        if self.concerns_remain and self.follow_up is None:
-            raise ValueError(
-                "concerns remain: a follow-up arrangement (a named monitor and a review with a "
-                "date) is required"
-            )
-        return self
 
 
 class FollowUp(SQLModel, table=True):

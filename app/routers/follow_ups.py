@@ -105,4 +105,8 @@ async def raise_concern(
     summary="What needs your attention: overdue follow-ups you ended, reviews, actions",
 )
 async def my_alerts(session: SessionDep, principal: AgencyPrincipalDep) -> list[Alert]:
+    """Derived, never stale: follow-ups to accept or overdue, reviews and actions overdue,
+    concerns raised about children your agency works with; for a child you lead, look-ups while
+    the child is on a plan and involvements other agencies declared themselves or gained by
+    registering the child (`involvement_declared`: who, when, why)."""
     return await plans.alerts_for(session, principal)

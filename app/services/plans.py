@@ -12,7 +12,7 @@ from sqlmodel import col, func, select
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models.agency import Agency
-from app.models.casework import LeadProfessional
+from app.models.casework import LeadProfessional, Referral, ReferralStatus, ReferralSubject
 from app.models.identity import AccessRole, Practitioner
 from app.models.person import FamilyMember, Involvement, InvolvementSource
 from app.models.plans import (
@@ -38,16 +38,23 @@ from app.models.plans import (
     ReviewPublic,
     ReviewStatus,
 )
-from app.models.sharing import GroupMembership, RecordCreate
+from app.models.sharing import (
+    DecisionKind,
+    GroupMembership,
+    LegalBasis,
+    RecordCreate,
+    SharingDecision,
+)
 from app.pagination import Pagination, keyset
-from app.policy import Category, Level
+from app.policy import Category, Level, Purpose, Request, involvement_shown
 from app.principal import Principal
 from app.services import audit, child_status, records
 from app.services.audit import RefusalAudit
 from app.services.conferences import ensure_group_member, group_family, group_subject
 from app.services.consents import ensure_agencies
 from app.services.people import agency_of
-from app.services.sharing import has_interest
+from app.services.reads import people_around
+from app.services.sharing import consent_facts, has_interest, memberships_now, person_facts
 from app.services.versioning import update_versioned
 
 
@@ -450,6 +457,19 @@ async def end_involvement(
     now = utcnow()
     if involvement.ended_at is not None:
         raise Conflict("The involvement has already ended.", current_state="ended")
+    known = await concerns_known(session, involvement.agency_id, involvement.person_id, now)
+    if data.follow_up is None and (data.concerns_remain or known):
+        # The caller's `concerns_remain: false` does not outweigh what the server knows.
+        why = (
+            f"Concerns remain about this person ({'; '.join(known)})"
+            if known
+            else "Concerns remain (as you say)"
+        )
+        raise Invalid(
+            f"{why}: ending the involvement needs a follow-up arrangement (a named monitor who "
+            "accepts it and a review with a date).",
+            field="body:/follow_up",
+        )
     if data.follow_up is not None:
         f = data.follow_up
         monitor = await session.get(Practitioner, f.monitor_practitioner_id)
@@ -487,9 +507,111 @@ async def end_involvement(
         object_type="involvement",
         object_id=involvement.id,
         subject_person_id=involvement.person_id,
-        detail={"concerns_remain": data.concerns_remain},
+        detail={
+            "concerns_remain": data.concerns_remain or bool(known),
+            "stated": data.concerns_remain,
+            "known": known,
+        },
     )
     return involvement
+
+
+# How far back the facts that make concerns remain reach.
+CONCERN_WINDOW = timedelta(days=183)  # a concern raised about the person: 6 months
+CP_REFERRAL_WINDOW = timedelta(days=365)  # a child protection referral to the agency: 12 months
+HARM_BASES = frozenset({LegalBasis.risk_of_significant_harm, LegalBasis.children_act_s47})
+
+
+async def concerns_known(
+    session: AsyncSession, agency_id: uuid.UUID, person_id: uuid.UUID, now: datetime
+) -> list[str]:
+    """The kinds of facts the server holds that make concerns remain about a person, as the
+    agency ending its involvement may know them (case 8: closing on the caller's word alone is
+    what failed). Only what the agency knows itself or sees anyway (a child's status, as CP-IS
+    shows it to any agency with interest; a concern raised, as the alerts tell the agencies
+    involved; what was sent to it), never another agency's content, and nothing of another
+    agency that is a sensitive service (its concern or decision would reveal it). Referrals and
+    decisions about the people around the person (services/reads.py::people_around) count too.
+    Kinds, not contents: the refusal names no other agency."""
+    known: list[str] = []
+    if await child_status.current_status_holders(session, person_id):
+        known.append("a current child status (child in need, protection plan or looked after)")
+    not_sensitive = select(col(Agency.id)).where(col(Agency.sensitive_service).is_(False))
+    concern = await session.execute(
+        select(Concern.id)
+        .where(
+            Concern.child_id == person_id,
+            col(Concern.created_at) >= now - CONCERN_WINDOW,
+            or_(col(Concern.agency_id) == agency_id, col(Concern.agency_id).in_(not_sensitive)),
+        )
+        .limit(1)
+    )
+    if concern.first() is not None:
+        known.append("a concern raised about them in the last 6 months")
+    # Case 8: the baby's file was closed while its mother's and father's histories were known.
+    # Referrals and decisions about the people around the person count for the person too.
+    about = [person_id, *await people_around(session, person_id)]
+    referral = await session.execute(
+        select(Referral.id)
+        .join(ReferralSubject, col(ReferralSubject.referral_id) == Referral.id)
+        .where(
+            col(ReferralSubject.person_id).in_(about),
+            Referral.to_agency_id == agency_id,
+            Referral.purpose == Purpose.child_protection_enquiry.value,
+            col(Referral.status).in_([ReferralStatus.sent.value, ReferralStatus.accepted.value]),
+            col(Referral.created_at) >= now - CP_REFERRAL_WINDOW,
+        )
+        .limit(1)
+    )
+    if referral.first() is not None:
+        known.append(
+            "a child protection referral to your agency about them or the people around them, "
+            "open or accepted"
+        )
+    decisions = await session.execute(
+        select(SharingDecision, Agency)
+        .join(Agency, col(Agency.id) == SharingDecision.holder_agency_id)
+        .where(
+            col(SharingDecision.subject_person_id).in_(about),
+            SharingDecision.kind == DecisionKind.share.value,
+            col(SharingDecision.legal_basis).in_([b.value for b in HARM_BASES]),
+            col(SharingDecision.decided_at) <= now,
+            col(SharingDecision.ended_at).is_(None),
+            or_(col(SharingDecision.expires_at).is_(None), col(SharingDecision.expires_at) > now),
+        )
+    )
+    if any(
+        d.holder_agency_id == agency_id
+        or (str(agency_id) in d.recipients and not holder.sensitive_service)
+        for d, holder in decisions
+    ):
+        known.append(
+            "an active decision, by or to your agency, to share without consent about them or the "
+            "people around them on the ground of risk of significant harm"
+        )
+    action = await session.execute(
+        select(Action.id)
+        .where(
+            Action.child_id == person_id,
+            Action.owner_agency_id == agency_id,
+            col(Action.status).in_([ActionStatus.open.value, ActionStatus.in_progress.value]),
+        )
+        .limit(1)
+    )
+    if action.first() is not None:
+        known.append("an open action your agency owns about them")
+    review = await session.execute(
+        select(Review.id)
+        .where(
+            Review.child_id == person_id,
+            Review.agency_id == agency_id,
+            Review.status == ReviewStatus.scheduled.value,
+        )
+        .limit(1)
+    )
+    if review.first() is not None:
+        known.append("a scheduled review your agency holds about them")
+    return known
 
 
 async def visible_follow_up(
@@ -767,13 +889,19 @@ async def alerts_for(session: AsyncSession, principal: Principal) -> list[Alert]
                 since=concern.created_at.date(),
             )
         )
-    # CP-IS: when another agency looks up a child on a plan, the lead professional is told.
-    leads = await session.execute(
-        select(LeadProfessional.person_id).where(
-            LeadProfessional.practitioner_id == me, col(LeadProfessional.ended_at).is_(None)
-        )
+    leads = list(
+        (
+            await session.execute(
+                select(LeadProfessional).where(
+                    LeadProfessional.practitioner_id == me,
+                    col(LeadProfessional.ended_at).is_(None),
+                )
+            )
+        ).scalars()
     )
-    for (child_id,) in leads:
+    alerts += await _declared_involvements(session, leads)
+    # CP-IS: when another agency looks up a child on a plan, the lead professional is told.
+    for child_id in (lead.person_id for lead in leads):
         if not await child_status.current_status_holders(session, child_id):
             continue
         for access in await child_status.lookups_of(
@@ -788,6 +916,69 @@ async def alerts_for(session: AsyncSession, principal: Principal) -> list[Alert]
                     text=f"{access.agency_name} looked this child up "
                     f"({access.purpose or 'index'}).",
                     since=access.at.date(),
+                )
+            )
+    return alerts
+
+
+DECLARED_ALERT_DAYS = 30
+SELF_DECLARED = (InvolvementSource.declared.value, InvolvementSource.registration.value)
+
+
+async def _declared_involvements(
+    session: AsyncSession, leads: Sequence[LeadProfessional]
+) -> list[Alert]:
+    """Interest cannot be claimed silently (issue 5, item 2): the lead professional is told of
+    each involvement another agency declared itself, or gained by registering the child, since
+    they became lead (in the last 30 days): who, when, why. An involvement from an accepted
+    referral, a group's agenda or a follow-up is not self-declared. A sensitive service's stays
+    hidden unless the person agreed that it may be shown (as in the index)."""
+    if not leads:
+        return []
+    now = utcnow()
+    memberships = await memberships_now(session, now)
+    alerts: list[Alert] = []
+    for lead in leads:
+        rows = (
+            await session.execute(
+                select(Involvement, Agency, Practitioner)
+                .join(Agency, col(Agency.id) == Involvement.agency_id)
+                .outerjoin(Practitioner, col(Practitioner.id) == Involvement.practitioner_id)
+                .where(
+                    Involvement.person_id == lead.person_id,
+                    Involvement.agency_id != lead.agency_id,
+                    col(Involvement.source).in_(SELF_DECLARED),
+                    col(Involvement.ended_at).is_(None),
+                    col(Involvement.started_at) >= lead.started_at,
+                    col(Involvement.started_at) >= now - timedelta(days=DECLARED_ALERT_DAYS),
+                )
+                .order_by(col(Involvement.started_at))
+            )
+        ).all()
+        sensitive = {agency.id for _, agency, _ in rows if agency.sensitive_service}
+        hidden: set[uuid.UUID] = set()
+        if sensitive:
+            request = Request(lead.agency_id, "index", now, memberships)
+            person = (await person_facts(session, [lead.person_id], now.date()))[lead.person_id]
+            consents = (await consent_facts(session, [lead.person_id])).facts
+            hidden = {a for a in sensitive if not involvement_shown(a, request, consents, person)}
+        for involvement, agency, practitioner in rows:
+            if agency.id in hidden:
+                continue
+            how = (
+                "registered this child"
+                if involvement.source == InvolvementSource.registration
+                else "declared itself involved with this child"
+            )
+            who = f"{agency.name} ({practitioner.name})" if practitioner else agency.name
+            alerts.append(
+                Alert(
+                    kind="involvement_declared",
+                    object_type="involvement",
+                    object_id=involvement.id,
+                    person_id=lead.person_id,
+                    text=f"{who} {how} on {involvement.started_at.date()}: {involvement.reason}",
+                    since=involvement.started_at.date(),
                 )
             )
     return alerts

@@ -1,12 +1,16 @@
 """Helpers for the story tests of cases 1 to 5: small steps through the HTTP API, each asserting
 its status, so that a story reads as what the practitioners do."""
 
+import uuid
 from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
 import httpx
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.models.casework import Referral
 from tests.factories import Actor, make_admin, make_agency, make_practitioner
 from tests.test_auth import assert_problem
 
@@ -205,3 +209,17 @@ def held_by(view: dict[str, Any], agency: Actor) -> set[str]:
 
 def alert_kinds(alerts: list[dict[str, Any]]) -> list[str]:
     return sorted(a["kind"] for a in alerts)
+
+
+async def time_passes_for_referral(
+    session: AsyncSession, referral_id: str, *, overdue_by: int
+) -> None:
+    """Set-up for "the weeks go by": a referral's feedback date passes (the API rightly refuses
+    one in the past), so that its going overdue can be seen. Time cannot be moved through the
+    API: the only step that goes around it."""
+    await session.execute(
+        update(Referral)
+        .where(Referral.id == uuid.UUID(referral_id))
+        .values(feedback_by=TODAY - timedelta(days=overdue_by))
+    )
+    await session.commit()

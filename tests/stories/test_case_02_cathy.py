@@ -16,6 +16,7 @@ from tests.stories.steps_a import (
     refused,
     seen,
     staffed,
+    time_passes_for_referral,
 )
 from tests.stories.story import Story
 
@@ -29,7 +30,7 @@ HEARING = "Volunteer worried Ben may not hear well; missed his hearing checks"
 ADENOIDS = "Hearing test: a problem with his adenoids"
 
 
-async def test_case_2_cathy(client):
+async def test_case_2_cathy(client, session):
     story = Story.load(client, "case_02_cathy.md")
 
     async with story.step("1"):
@@ -299,7 +300,21 @@ async def test_case_2_cathy(client):
             assert ADENOIDS not in seen(view)
 
     async with story.step("10"):
-        await accept(client, gp, to_gp["id"])
+        # The GP acknowledges receipt: the health visitor knows it arrived, not yet answered.
+        url = f"/referrals/{to_gp['id']}"
+        await ok(client, "POST", f"{url}/acknowledgement", gp, if_match=True)
+        sent = await ok(client, "GET", url, hv)
+        assert sent["acknowledged_at"] and sent["status"] == "sent" and not sent["overdue"]
+        # The feedback date passes without an answer: overdue, in the sender's outbox.
+        await time_passes_for_referral(session, to_gp["id"], overdue_by=1)
+        outbox = await ok(client, "GET", "/referrals", hv, params={"box": "sent"})
+        assert [(r["id"], r["overdue"]) for r in outbox["items"]] == [(to_gp["id"], True)]
+        # Twins: acknowledging twice is a conflict; Home-Start and the nursery never see it.
+        await refused(client, "POST", f"{url}/acknowledgement", gp, 409, if_match=True)
+        for other in (organiser, nursery):
+            await refused(client, "GET", url, other, 404)
+        answered = await accept(client, gp, to_gp["id"])
+        assert answered["status"] == "accepted" and not answered["overdue"]
         idx = await index_of(client, hv, ben["id"])
         assert {i["agency_name"] for i in idx["involvements"]} == {
             "Hillcrest Nursery",

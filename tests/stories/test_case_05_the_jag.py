@@ -48,6 +48,8 @@ CALLOUTS = "Called to the address after neighbours' complaints"
 ABH = "Convicted of actual bodily harm after a nightclub fight"
 DRUNK = "Picked up drunk and disorderly several times and taken home"
 DV = "Anonymous calls reporting suspected domestic violence at the address"
+NEIGHBOUR = "Neighbour's record: Kayla swearing at neighbours and kicking a parked car, 11pm"
+CALL = "Anonymous call: shouting and a woman crying at the address late at night"
 
 
 async def test_case_5_the_jag(client):
@@ -553,5 +555,63 @@ async def test_case_5_the_jag(client):
         assert (await ok(client, "GET", f"/actions/{actions['youth']['id']}", yos))[
             "group_id"
         ] == gid
+
+    async with story.step("9"):
+        # Family 2: the police asked the neighbours to record incidents; one of them does.
+        neighbours = await ok(
+            client,
+            "POST",
+            "/concerns",
+            police,
+            json={
+                "child_id": people["Kayla"],
+                "summary": NEIGHBOUR,
+                "source": "neighbour",
+                "source_description": "A neighbour on the estate, recording incidents as asked",
+            },
+        )
+        assert neighbours["source"] == "neighbour" and neighbours["agency_id"] == police.agency_id
+        # Family 3: another anonymous call to the housing trust, about the household's boys.
+        await know(housing, "Ben", "Lives at Pat's tenancy; anonymous calls about the household")
+        anonymous = await ok(
+            client,
+            "POST",
+            "/concerns",
+            housing,
+            json={
+                "child_id": people["Ben"],
+                "summary": CALL,
+                "source": "anonymous",
+                "source_description": "An anonymous caller to the housing trust",
+            },
+        )
+        assert (anonymous["source"], anonymous["source_description"]) == (
+            "anonymous",
+            "An anonymous caller to the housing trust",
+        )
+        record = await ok(
+            client,
+            "GET",
+            f"/records/{anonymous['record_id']}",
+            housing,
+            params={"purpose": "housing_support"},
+        )
+        assert record["summary"] == CALL
+        # The police, involved with Ben, are alerted: who raised it, not what was said.
+        raised = [
+            a for a in await ok(client, "GET", "/alerts", police) if a["kind"] == "concern_raised"
+        ]
+        assert [(a["object_id"], a["person_id"]) for a in raised] == [
+            (anonymous["id"], people["Ben"])
+        ]
+        assert "Housing trust" in raised[0]["text"] and "crying" not in str(raised)
+        # Twins: the call itself is housing's confidential record, shared with no one (the JAG
+        # decisions named other records); probation, not involved with Ben, gets no alert.
+        view = await summary_of(client, actor=police, person=people["Ben"], purpose=CDR)
+        assert CALL not in seen(view) and DRUNK in seen(view)
+        assert "concern_raised" not in {
+            a["kind"] for a in await ok(client, "GET", "/alerts", probation)
+        }
+        await unknown(client, school, people["Ben"], CDR)
 
     story.done()

@@ -104,7 +104,7 @@ async def test_case_08_maggie(client, session):
         conviction = await held(police, mark, "offending", POLICE_MARK, "2019-09-01")
         await held(sw, maggie, "social_care", SC_CARE, "2012-01-01")
         await held(sw, maggie, "social_care", SC_NEGLECT, "2020-02-01")
-        await held(sw, mark, "social_care", SC_MARK, "2022-04-01")
+        sc_mark = await held(sw, mark, "social_care", SC_MARK, "2022-04-01")
         await held(midwife, maggie, "health", MW_BOOKING, days(-30))
 
     async with story.step("2"):
@@ -280,6 +280,21 @@ async def test_case_08_maggie(client, session):
             status=422,
         )
         assert "follow-up" in problem["errors"][0]["detail"]
+        # Saying no concerns remain does not make it so: the server knows of the accepted s.47
+        # referral about Maggie and Mark and of probation's decisions to share with social care.
+        problem = await post(
+            client,
+            sw,
+            end,
+            {"reason": "Initial assessment: no further action", "concerns_remain": False},
+            status=422,
+        )
+        [error] = problem["errors"]
+        assert error["field"] == "body:/follow_up"
+        assert "child protection referral" in error["detail"]
+        assert "risk of significant harm" in error["detail"]
+        # Kinds of facts only: no other agency named, nothing of what they hold.
+        assert "probation" not in error["detail"].lower() and P_MARK not in error["detail"]
         assert (await chronology(client, sw, baby["id"], CPE))["entries"][-1]["summary"] == (
             ASSESSMENT
         )
@@ -440,6 +455,47 @@ async def test_case_08_maggie(client, session):
         await not_found(client, probation, f"/follow-ups/{hv_fu}")
 
     async with story.step("12"):
+        # The lesson of case 8: the monitor was never told the history. At closure, social care
+        # decides to share Mark's history with health visiting, without consent, on the risk of
+        # significant harm to the baby, with its reasons.
+        decision = await post(
+            client,
+            sw,
+            "/sharing-decisions",
+            {
+                "kind": "share",
+                "subject_person_id": mark["id"],
+                "recipients": [hv.agency_id],
+                "purposes": ["health_care"],
+                "record_ids": [sc_mark["id"]],
+                "legal_basis": "risk_of_significant_harm",
+                "reasons": "The health visitor monitors the baby living with Mark, whose violence "
+                "put two of his children on the CP register: she must know what to look for.",
+                "consent_sought": False,
+                "consent_not_sought_reason": "Mark has refused to meet social care; asking could "
+                "put the baby at risk",
+                "subject_told": False,
+                "not_told_reason": "Telling Mark could put Maggie and the baby at risk",
+                "consulted": ["Social care team manager"],
+                **S47,
+            },
+        )
+        chrono = await chronology(client, hv, baby["id"], "health_care")
+        assert entries(chrono) == {SC_MARK}
+        [entry] = chrono["entries"]
+        assert entry["relationship_to_child"] == "household member"
+        assert entry["shared"]["basis"] == "decision"
+        assert entry["shared"]["basis_id"] == decision["id"]
+        # Twins: probation's and the police's records stay withheld from the health visitor; the
+        # midwife, the police and probation still do not get social care's record about Mark.
+        assert set(withheld(chrono)) == {"no_consent"}
+        view = await summary_of(client, actor=midwife, person=baby["id"], purpose="health_care")
+        assert SC_MARK not in summaries(view)
+        for other in (police, probation):
+            view = await summary_of(client, actor=other, person=mark["id"], purpose=CPE)
+            assert SC_MARK not in summaries(view)
+
+    async with story.step("13"):
         for note in ("No answer at Mark's address", "No answer; curtains drawn"):
             r = await post(
                 client, hv, f"/follow-ups/{hv_fu}/failed-contacts", {"note": note}, status=200

@@ -633,6 +633,25 @@ async def test_case_10_sarah_and_ryan(client):
                 "Social worker",
             )
         assert drug.agency_id not in str(await index_of(client, pastoral, ryan["id"]))
+        # CP-IS: Ryan is a child in need; when the school looks him up, Eddie, now his lead
+        # professional, is told, and social care sees the look-up. The drug service's look-up
+        # is never shown, though Sarah agreed social care may know it works with her.
+        await view(pastoral, ryan, ED)
+        await view(drug, ryan, FS)
+        looked_up = [
+            a for a in await get(client, eddie, "/alerts") if a["kind"] == "child_looked_up"
+        ]
+        assert looked_up and all(a["person_id"] == ryan["id"] for a in looked_up)
+        assert any("Westgate School" in a["text"] for a in looked_up)
+        accesses = await get(client, eddie, f"/people/{ryan['id']}/child-status/accesses")
+        # Nadine's index look-up above counts too; the drug service's never does.
+        assert {a["agency_name"] for a in accesses} == {"Westgate School", "Space 4 Me"}
+        assert any(a["purpose"] == ED and a["action"] == "person.summary.read" for a in accesses)
+        assert "drug" not in str(looked_up).lower() and drug.agency_id not in str(accesses)
+        # Nadine is no longer the lead: no access alert for her; the school sees no accesses.
+        kinds = {a["kind"] for a in await get(client, nadine, "/alerts")}
+        assert "child_looked_up" not in kinds
+        await get(client, pastoral, f"/people/{ryan['id']}/child-status/accesses", status=403)
 
     async with story.step("19"):
         review_meeting = await post(
