@@ -1,9 +1,10 @@
 """Case conferences: each attending agency fetches its own pack, computed under the policy for it;
 no caller, the chair included, receives another agency's view (case 5: the JAG)."""
 
+import uuid
 from datetime import date
 
-from tests.factories import make_staffed_agency, register_person
+from tests.factories import make_practitioner, make_staffed_agency, register_person
 from tests.test_auth import assert_problem
 
 
@@ -145,3 +146,126 @@ async def test_a_group_member_minutes_a_meeting_about_the_groups_agenda(client):
     r = await client.get(f"/conferences/{meeting['id']}/pack", headers=chair.headers)
     assert r.status_code == 200, r.text
     assert all(e["summary"] is not None for e in r.json()["entries"])
+
+
+async def _taf(client):
+    """A team-around-the-family meeting organised and chaired by social care, attended by the
+    school and health visiting; the police know the child but do not attend."""
+    sw_admin, sw = await make_staffed_agency(client, name="Social care", kind="social_care")
+    school_admin, school = await make_staffed_agency(client, name="School")
+    _, hv = await make_staffed_agency(client, name="Health visiting", kind="health_visiting")
+    _, police = await make_staffed_agency(client, name="Police", kind="police")
+    child = await register_person(client, actor=sw, given_name="Amy", nhs_number=AMY)
+    other = await register_person(client, actor=sw, given_name="Ben")
+    for actor in (school, police):
+        await register_person(client, actor=actor, given_name="Amy", nhs_number=AMY)
+    body = {
+        "kind": "team_around_the_family",
+        "title": "TAF",
+        "held_on": date.today().isoformat(),
+        "purpose": "family_support",
+        "chair_practitioner_id": sw.practitioner_id,
+        "attending_agency_ids": [school.agency_id, hv.agency_id],
+        "subject_person_ids": [child["id"]],
+    }
+    return sw_admin, sw, school_admin, school, hv, police, child, other, body
+
+
+AMY = "9434765919"
+
+
+async def test_practitioner_attendees_are_of_attending_agencies(client):
+    """Issue 5 item 7: attendees are practitioners (and family members); each practitioner
+    works for an attending agency."""
+    sw_admin, sw, school_admin, school, hv, police, _, _, body = await _taf(client)
+    colleague = await make_practitioner(client, admin=sw_admin, name="Family support worker")
+    # Not of an attending agency: 422 at its index; no such practitioner: 404 at its index.
+    problem = assert_problem(
+        await client.post(
+            "/conferences",
+            headers=sw.headers,
+            json={
+                **body,
+                "attendee_practitioner_ids": [school.practitioner_id, police.practitioner_id],
+            },
+        ),
+        422,
+    )
+    assert problem["errors"][0]["field"] == "body:/attendee_practitioner_ids/1"
+    problem = assert_problem(
+        await client.post(
+            "/conferences",
+            headers=sw.headers,
+            json={**body, "attendee_practitioner_ids": [str(uuid.uuid4())]},
+        ),
+        404,
+    )
+    assert problem["errors"][0]["field"] == "body:/attendee_practitioner_ids/0"
+    r = await client.post(
+        "/conferences",
+        headers=sw.headers,
+        json={
+            **body,
+            "attendee_practitioner_ids": [
+                colleague.practitioner_id,
+                school.practitioner_id,
+                school.practitioner_id,
+            ],
+            "family_attendees": ["Amy's mother"],
+        },
+    )
+    assert r.status_code == 201, r.text
+    conference = r.json()
+    assert {(a["practitioner_id"], a["agency_id"]) for a in conference["attendees"]} == {
+        (colleague.practitioner_id, sw.agency_id),
+        (school.practitioner_id, school.agency_id),
+    }
+    assert conference["family_attendees"] == ["Amy's mother"]
+    url = f"/conferences/{conference['id']}/attendees"
+    # An attending agency records its own practitioners' attendance; once is enough.
+    teacher = await make_practitioner(client, admin=school_admin, name="Class teacher")
+    r = await client.post(
+        url,
+        headers=school.headers,
+        json={"practitioner_ids": [teacher.practitioner_id, school.practitioner_id]},
+    )
+    assert r.status_code == 200, r.text
+    assert sorted(a["practitioner_id"] for a in r.json()["attendees"]) == sorted(
+        [colleague.practitioner_id, school.practitioner_id, teacher.practitioner_id]
+    )
+    # ... not another agency's (the organiser minutes those): 403 at the field.
+    problem = assert_problem(
+        await client.post(
+            url, headers=school.headers, json={"practitioner_ids": [hv.practitioner_id]}
+        ),
+        403,
+    )
+    assert problem["errors"][0]["field"] == "body:/practitioner_ids/0"
+    r = await client.post(url, headers=sw.headers, json={"practitioner_ids": [hv.practitioner_id]})
+    assert r.status_code == 200, r.text
+    # The organiser may not name a practitioner of an agency that does not attend: 422.
+    problem = assert_problem(
+        await client.post(
+            url, headers=sw.headers, json={"practitioner_ids": [police.practitioner_id]}
+        ),
+        422,
+    )
+    assert problem["errors"][0]["field"] == "body:/practitioner_ids/0"
+    # An agency that does not attend does not see the conference: 404.
+    assert_problem(
+        await client.post(
+            url, headers=police.headers, json={"practitioner_ids": [police.practitioner_id]}
+        ),
+        404,
+    )
+    assert_problem(
+        await client.get(f"/conferences/{conference['id']}", headers=police.headers), 404
+    )
+    # Every attending agency sees who attended.
+    seen = (await client.get(f"/conferences/{conference['id']}", headers=hv.headers)).json()
+    assert {a["practitioner_id"] for a in seen["attendees"]} == {
+        colleague.practitioner_id,
+        school.practitioner_id,
+        teacher.practitioner_id,
+        hv.practitioner_id,
+    }
