@@ -2,7 +2,7 @@
 no caller, the chair included, receives another agency's view (case 5: the JAG)."""
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from tests.factories import make_practitioner, make_staffed_agency, register_person
 from tests.test_auth import assert_problem
@@ -269,3 +269,89 @@ async def test_practitioner_attendees_are_of_attending_agencies(client):
         teacher.practitioner_id,
         hv.practitioner_id,
     }
+
+
+async def test_actions_agreed_at_a_conference(client):
+    """Issue 5 item 5: an action tied to a conference. The caller's agency and the owner's
+    agency attend it; the action is about someone on its agenda. The conference lists the ids
+    of its actions that the caller may see, as actions are seen anywhere."""
+    _, sw, _, school, hv, police, child, other, body = await _taf(client)
+    r = await client.post("/conferences", headers=sw.headers, json=body)
+    assert r.status_code == 201, r.text
+    cid = r.json()["id"]
+    assert r.json()["action_ids"] == []
+    due = (date.today() + timedelta(days=14)).isoformat()
+    action = {
+        "child_id": child["id"],
+        "conference_id": cid,
+        "plan": "team around the family plan",
+        "description": "Breakfast club place",
+        "owner_agency_id": school.agency_id,
+        "due_on": due,
+    }
+    # The police know Amy but do not attend: 404 at the conference (as for no conference).
+    for actor, conference in ((police, cid), (sw, str(uuid.uuid4()))):
+        problem = assert_problem(
+            await client.post(
+                "/actions",
+                headers=actor.headers,
+                json={**action, "conference_id": conference, "owner_agency_id": None},
+            ),
+            404,
+        )
+        assert problem["errors"][0]["field"] == "body:/conference_id"
+    # An owner whose agency does not attend: 422 at the owner.
+    problem = assert_problem(
+        await client.post(
+            "/actions", headers=sw.headers, json={**action, "owner_agency_id": police.agency_id}
+        ),
+        422,
+    )
+    assert problem["errors"][0]["field"] == "body:/owner_agency_id"
+    # Someone not on its agenda: 422 at the child.
+    problem = assert_problem(
+        await client.post("/actions", headers=sw.headers, json={**action, "child_id": other["id"]}),
+        422,
+    )
+    assert problem["errors"][0]["field"] == "body:/child_id"
+    r = await client.post("/actions", headers=sw.headers, json=action)
+    assert r.status_code == 201, r.text
+    owned_by_school = r.json()
+    assert owned_by_school["conference_id"] == cid
+    r = await client.post(
+        "/actions",
+        headers=sw.headers,
+        json={**action, "owner_agency_id": None, "description": "Child in need visit"},
+    )
+    assert r.status_code == 201, r.text
+    social_cares = r.json()
+    r = await client.post(
+        "/actions",
+        headers=sw.headers,
+        json={**action, "conference_id": None, "owner_agency_id": None},
+    )
+    assert r.status_code == 201, r.text
+    not_at_the_conference = r.json()
+
+    async def listed(actor, **params) -> set[str]:
+        r = await client.get("/actions", headers=actor.headers, params=params)
+        assert r.status_code == 200, r.text
+        return {a["id"] for a in r.json()["items"]}
+
+    async def on_conference(actor) -> set[str]:
+        r = await client.get(f"/conferences/{cid}", headers=actor.headers)
+        assert r.status_code == 200, r.text
+        return set(r.json()["action_ids"])
+
+    both = {owned_by_school["id"], social_cares["id"]}
+    assert await listed(sw, conference_id=cid) == both
+    assert not_at_the_conference["id"] in await listed(sw)
+    assert await on_conference(sw) == both
+    # The school sees the one it owns; health visiting attends but neither recorded nor owns
+    # one: it sees none (actions are seen as before).
+    assert await listed(school, conference_id=cid) == {owned_by_school["id"]}
+    assert await on_conference(school) == {owned_by_school["id"]}
+    assert await listed(hv, conference_id=cid) == set()
+    assert await on_conference(hv) == set()
+    assert_problem(await client.get(f"/actions/{social_cares['id']}", headers=hv.headers), 404)
+    assert await listed(police, conference_id=cid) == set()
