@@ -93,6 +93,9 @@ class World:
     token_key: Any
     token_practitioner_id: str
     token_url: str  # the assertion's audience
+    # (person_id, status_id) of the child statuses the roles' agency (social care) recorded: a
+    # status is reached under its own child's path.
+    child_statuses: list[tuple[str, str]] = field(default_factory=list)
 
     def headers(self, role: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.keys[role]}"}
@@ -311,8 +314,33 @@ def seed(schema: BaseSchema, label: str, token_url: str) -> World:
         token_practitioner_id=worker_id,
         token_url=token_url,
     )
+    if "/people/{person_id}/child-status/{status_id}/end" in schema.raw_schema.get("paths", {}):
+        _seed_child_statuses(schema, world, worker, worker_id)
     _seed_sharing(schema, world, label)
     return world
+
+
+def _seed_child_statuses(schema: BaseSchema, world: World, worker: str, worker_id: str) -> None:
+    """Current statuses of the seeded children (two each), for generated calls to read and end."""
+    known: set[str] = set()
+    for i, child in enumerate(world.pools["person"][:4]):
+        for start in ("2025-09-01", "2025-10-01"):
+            answer = call(
+                schema,
+                "POST",
+                "/people/{person_id}/child-status",
+                key=worker,
+                path_parameters={"person_id": child},
+                body={
+                    "status": ("child_in_need", "child_protection_plan")[i % 2],
+                    "start_date": start,
+                    "social_worker_id": worker_id,
+                },
+            )
+            for status in answer:
+                if status["id"] not in known:
+                    known.add(status["id"])
+                    world.child_statuses.append((child, status["id"]))
 
 
 def nhs_number(i: int) -> str:
@@ -626,6 +654,8 @@ def _point_path_at_world(
                 params[name] = world.agency_id
             else:
                 params[name] = _draw_id(rng, world, kind) or params[name]
+    if "status_id" in params and world.child_statuses and _chance(rng, 85):
+        params["person_id"], params["status_id"] = rng.choice(world.child_statuses)
     if "key_id" in params and world.api_keys and _chance(rng, 85):
         params["practitioner_id"], params["key_id"] = rng.choice(world.api_keys)
     # /families/{family_id}/members/{person_id}, /groups/{group_id}/members/{agency_id}
@@ -685,6 +715,7 @@ def _point_body_at_world(
         ("due_by", future),
         ("feedback_by", future),
         ("meeting_on", future),
+        ("end_date", None),  # a child status ends today by default
         ("given_at", None),
         ("date_of_birth", "2016-04-01"),
     ):

@@ -560,3 +560,154 @@ async def test_self_declared_involvements_are_shown_to_the_lead_professional(cli
         show_involvement=True,
     )
     assert any(a["text"].startswith("Drug service") for a in await declared())
+
+
+async def test_social_care_ends_a_status_and_it_is_no_longer_current(client):
+    """Issue 5 item 9: a status has start and end dates. Social care ends a current one with an
+    end date and a reason, on its ETag; from then on it is not current: not in the child's
+    current statuses, no access alerts for the lead professional, no access list."""
+    _, eddie = await make_staffed_agency(
+        client, name="Children's social care", kind="social_care", job_title="Social worker"
+    )
+    _, school = await make_staffed_agency(client, name="School")
+    _, stranger = await make_staffed_agency(client, name="Stranger", kind="housing")
+    ryan = await register_person(
+        client, actor=eddie, given_name="Ryan", date_of_birth="2016-02-01", nhs_number=RYAN
+    )
+    sarah = await register_person(
+        client, actor=eddie, given_name="Sarah", date_of_birth="1990-01-01", nhs_number=SARAH
+    )
+    r = await client.post(
+        "/relationships",
+        headers=eddie.headers,
+        json={
+            "person_id": sarah["id"],
+            "related_person_id": ryan["id"],
+            "kind": "parent",
+            "parental_responsibility": True,
+        },
+    )
+    assert r.status_code == 201
+    await register_person(client, actor=school, given_name="Ryan", nhs_number=RYAN)
+    r = await client.post(
+        f"/people/{ryan['id']}/lead-professional",
+        headers=eddie.headers,
+        json={
+            "practitioner_id": eddie.practitioner_id,
+            "agreed_by": [sarah["id"]],
+            "agreed_on": date.today().isoformat(),
+            "reason": "Child in need plan",
+        },
+    )
+    assert r.status_code == 201, r.text
+    started = (date.today() - timedelta(days=30)).isoformat()
+    base = f"/people/{ryan['id']}/child-status"
+    r = await client.post(
+        base,
+        headers=eddie.headers,
+        json={
+            "status": "child_in_need",
+            "start_date": started,
+            "social_worker_id": eddie.practitioner_id,
+        },
+    )
+    assert r.status_code == 201, r.text
+    [status] = r.json()
+    assert status["current"] and status["ended_at"] is None and status["version"] == 1
+    url = f"{base}/{status['id']}"
+    # Any agency with interest reads the one status, with its ETag; a stranger: 404.
+    r = await client.get(url, headers=school.headers)
+    assert r.status_code == 200 and r.json()["id"] == status["id"]
+    etag = (await client.get(url, headers=eddie.headers)).headers["etag"]
+    assert_problem(await client.get(url, headers=stranger.headers), 404)
+    assert_problem(await client.get(f"{base}/{uuid.uuid4()}", headers=school.headers), 404)
+    # A look-up while it is current alerts the lead professional.
+    await summary_of(client, actor=school, person=ryan["id"], purpose="education_support")
+    assert {a["kind"] for a in (await client.get("/alerts", headers=eddie.headers)).json()} == {
+        "child_looked_up"
+    }
+
+    end = {"reason": "Stepped down to early help", "end_date": date.today().isoformat()}
+    # A stranger: 404 (the child does not exist for it). The school sees it, may not end it.
+    problem = assert_problem(
+        await client.post(f"{url}/end", headers={**stranger.headers, "If-Match": etag}, json=end),
+        404,
+    )
+    assert "Ryan" not in str(problem)
+    assert_problem(
+        await client.post(f"{url}/end", headers={**school.headers, "If-Match": etag}, json=end),
+        403,
+    )
+    # If-Match: required (428), and a tag that does not match is 412.
+    assert_problem(await client.post(f"{url}/end", headers=eddie.headers, json=end), 428)
+    assert_problem(
+        await client.post(
+            f"{url}/end", headers={**eddie.headers, "If-Match": '"not-the-etag"'}, json=end
+        ),
+        412,
+    )
+    # Not in the future, not before it started: 422 at the field.
+    for bad in (date.today() + timedelta(days=1), date.today() - timedelta(days=31)):
+        problem = assert_problem(
+            await client.post(
+                f"{url}/end",
+                headers={**eddie.headers, "If-Match": etag},
+                json={**end, "end_date": bad.isoformat()},
+            ),
+            422,
+        )
+        assert problem["errors"][0]["field"] == "body:/end_date"
+    r = await client.post(f"{url}/end", headers={**eddie.headers, "If-Match": etag}, json=end)
+    assert r.status_code == 200, r.text
+    ended = r.json()
+    assert not ended["current"] and ended["ended_at"] and ended["version"] == 2
+    assert ended["end_date"] == date.today().isoformat()
+    assert ended["end_reason"] == "Stepped down to early help"
+    assert r.headers["etag"] != etag
+    # Ending twice: 409 naming the state, whatever the tag.
+    problem = assert_problem(
+        await client.post(
+            f"{url}/end", headers={**eddie.headers, "If-Match": r.headers["etag"]}, json=end
+        ),
+        409,
+    )
+    assert problem["current_state"] == "ended"
+    # No longer current: not listed, no access list, no alerts; the school sees that it ended,
+    # not why.
+    assert (await client.get(base, headers=school.headers)).json() == []
+    assert_problem(await client.get(f"{base}/accesses", headers=eddie.headers), 403)
+    await summary_of(client, actor=school, person=ryan["id"], purpose="education_support")
+    assert (await client.get("/alerts", headers=eddie.headers)).json() == []
+    seen = (await client.get(url, headers=school.headers)).json()
+    assert not seen["current"] and seen["ended_at"] and seen["end_reason"] is None
+
+
+async def test_a_status_past_its_end_date_cannot_be_ended_again(client):
+    _, eddie = await make_staffed_agency(
+        client, name="Children's social care", kind="social_care", job_title="Social worker"
+    )
+    ryan = await register_person(client, actor=eddie, given_name="Ryan", nhs_number=RYAN)
+    r = await client.post(
+        f"/people/{ryan['id']}/child-status",
+        headers=eddie.headers,
+        json={
+            "status": "looked_after",
+            "start_date": "2025-01-01",
+            "end_date": "2025-06-30",
+            "social_worker_id": eddie.practitioner_id,
+        },
+    )
+    assert r.status_code == 201 and r.json() == []  # recorded, not current
+    # The Location names the status recorded, current or not.
+    url = r.headers["location"]
+    got = await client.get(url, headers=eddie.headers)
+    assert got.status_code == 200 and not got.json()["current"]
+    problem = assert_problem(
+        await client.post(
+            f"{url}/end",
+            headers={**eddie.headers, "If-Match": got.headers["etag"]},
+            json={"reason": "Returned home"},
+        ),
+        409,
+    )
+    assert problem["current_state"] == "ended"

@@ -126,6 +126,16 @@ async def world(client):
     child = await register_person(
         client, actor=social, given_name="Ryan", date_of_birth="2016-02-01"
     )
+    status = await client.post(
+        f"/people/{child['id']}/child-status",
+        headers=social.headers,
+        json={
+            "status": "child_in_need",
+            "start_date": "2026-11-01",
+            "social_worker_id": social.practitioner_id,
+        },
+    )
+    assert status.status_code == 201, status.text
     caf = await client.post(
         "/early-help-assessments", headers=worker.headers, json={"child_id": person["id"]}
     )
@@ -213,6 +223,7 @@ async def world(client):
         "referral": referral.json(),
         "social": social,
         "child": child,
+        "child_status": status.headers["location"],
         "caf": caf.json(),
         "action": action.json(),
         "review": review.json(),
@@ -497,6 +508,16 @@ def post_cases(w: dict[str, Any]) -> list[PostCase]:
             actor="social",
         ),
         PostCase(
+            f"{w['child_status']}/end",
+            {"reason": "Stepped down to early help"},
+            "reason",
+            ("end_date", "someday"),
+            None,
+            ok_status=200,
+            if_match=True,
+            actor="social",
+        ),
+        PostCase(
             "/actions",
             {
                 "child_id": pid,
@@ -575,6 +596,14 @@ def post_cases(w: dict[str, Any]) -> list[PostCase]:
             "text",
             ("text", 9),
             ("kind", "gossip"),
+            ok_status=200,
+        ),
+        PostCase(
+            f"/conferences/{w['conference']['id']}/attendees",
+            {"practitioner_ids": [w["worker"].practitioner_id]},
+            "practitioner_ids",
+            ("practitioner_ids", "everyone"),
+            None,
             ok_status=200,
         ),
         PostCase(

@@ -258,6 +258,7 @@ def params_for(
         "review_id": w["review"]["id"],
         "follow_up_id": w["follow_up"],
         "conference_id": w["conference"]["id"],
+        "status_id": str(uuid.uuid4()),  # the holder records no child status (social care does)
     }
     url = re.sub(r"{(\w+)}", lambda m: values[m.group(1)], path)
     query: dict[str, Any] = {}

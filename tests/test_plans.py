@@ -606,3 +606,118 @@ async def test_concerns_remain_is_derived_from_what_the_server_knows(client):
     reviewed = await child(917, school)
     await _review(client, school, {"child_id": reviewed["id"]})
     _refused_for(await _end(client, school, reviewed), "scheduled review")
+
+
+async def test_group_reviews_and_overdue_reviews_per_group(client, session):
+    """Issue 5 item 6: a group's member schedules a review for the group about someone on its
+    agenda, with a responsible practitioner of a member agency; the group's (overdue) reviews
+    are listed to its current members only."""
+    la_admin, chair = await make_staffed_agency(client, name="Council", kind="local_authority")
+    police_admin, police = await make_staffed_agency(client, name="Police", kind="police")
+    _, housing = await make_staffed_agency(client, name="Housing", kind="housing")
+    _, school = await make_staffed_agency(client, name="School")
+    gid = await _group(client, la_admin, chair, [police, housing])
+    officer = await make_practitioner(client, admin=police_admin, name="PC Jones")
+    tony = await register_person(client, actor=police, given_name="Tony")
+    pupil = await register_person(client, actor=school, given_name="Sam")
+    r = await client.post(
+        f"/groups/{gid}/agenda",
+        headers=police.headers,
+        json={"person_id": tony["id"], "meeting_on": TODAY.isoformat(), "reason": "s.115"},
+    )
+    assert r.status_code == 201, r.text
+    body = {
+        "child_id": tony["id"],
+        "group_id": gid,
+        "what": "JAG reviews the patrols at its next meeting",
+        "due_on": (TODAY + timedelta(days=28)).isoformat(),
+        "responsible_practitioner_id": officer.practitioner_id,
+        "recurrence_days": 28,
+    }
+    # Not a member (or no such group): 404 at the group.
+    for actor, group in ((school, gid), (chair, str(uuid.uuid4()))):
+        problem = assert_problem(
+            await client.post("/reviews", headers=actor.headers, json={**body, "group_id": group}),
+            404,
+        )
+        assert problem["errors"][0]["field"] == "body:/group_id"
+    # Not on the group's agenda (and unknown to the chair): 404 at the child.
+    problem = assert_problem(
+        await client.post(
+            "/reviews", headers=chair.headers, json={**body, "child_id": pupil["id"]}
+        ),
+        404,
+    )
+    assert problem["errors"][0]["field"] == "body:/child_id"
+    # Responsible: a practitioner of a member agency (the school is not one): 422.
+    problem = assert_problem(
+        await client.post(
+            "/reviews",
+            headers=chair.headers,
+            json={**body, "responsible_practitioner_id": school.practitioner_id},
+        ),
+        422,
+    )
+    assert problem["errors"][0]["field"] == "body:/responsible_practitioner_id"
+    # Without the group, Tony is no one to the chair's agency.
+    problem = assert_problem(
+        await client.post("/reviews", headers=chair.headers, json={**body, "group_id": None}), 404
+    )
+    assert problem["errors"][0]["field"] == "body:/child_id"
+    r = await client.post("/reviews", headers=chair.headers, json=body)
+    assert r.status_code == 201, r.text
+    review = r.json()
+    assert review["group_id"] == gid and review["agency_id"] == chair.agency_id
+
+    async def group_reviews(actor, **params):
+        return await client.get(
+            "/reviews", headers=actor.headers, params={"group_id": gid, **params}
+        )
+
+    # Every current member reads it and lists it; the school does not (404 for the group).
+    for actor in (chair, police, housing):
+        assert (
+            await client.get(f"/reviews/{review['id']}", headers=actor.headers)
+        ).status_code == 200
+        assert [x["id"] for x in (await group_reviews(actor)).json()["items"]] == [review["id"]]
+    assert_problem(await client.get(f"/reviews/{review['id']}", headers=school.headers), 404)
+    problem = assert_problem(await group_reviews(school), 404)
+    assert problem["errors"][0]["field"] == "query:/group_id"
+    assert (await client.get("/reviews", headers=school.headers)).json()["items"] == []
+    assert [x["id"] for x in (await group_reviews(housing, overdue=True)).json()["items"]] == []
+
+    await session.execute(
+        update(Review)
+        .where(Review.id == uuid.UUID(review["id"]))
+        .values(due_on=TODAY - timedelta(days=1))
+    )
+    await session.commit()
+    # Overdue per group: to every member. Per agency: the chair's (it scheduled it) and the
+    # police's (its officer is responsible), not housing's; the officer is alerted.
+    for actor in (chair, police, housing):
+        overdue = (await group_reviews(actor, overdue=True)).json()["items"]
+        assert [x["id"] for x in overdue] == [review["id"]] and overdue[0]["overdue"]
+    for actor, expected in ((chair, [review["id"]]), (police, [review["id"]]), (housing, [])):
+        r = await client.get("/reviews", headers=actor.headers, params={"overdue": True})
+        assert [x["id"] for x in r.json()["items"]] == expected
+    alerts = (await client.get("/alerts", headers=officer.headers)).json()
+    assert [(a["kind"], a["object_id"]) for a in alerts] == [("review_overdue", review["id"])]
+    # Housing follows it; the responsible officer records it; the next one is the group's too.
+    url = f"/reviews/{review['id']}/outcome"
+    outcome = {"to": "done", "outcome": "Fewer incidents; patrols continue"}
+    assert_problem(
+        await client.post(url, headers={**housing.headers, "If-Match": "*"}, json=outcome), 403
+    )
+    r = await client.post(url, headers={**officer.headers, "If-Match": "*"}, json=outcome)
+    assert r.status_code == 200, r.text
+    nxt = (
+        await client.get(f"/reviews/{r.json()['next_review_id']}", headers=housing.headers)
+    ).json()
+    assert nxt["group_id"] == gid
+    # Housing leaves the JAG: the group's reviews are gone for it.
+    r = await client.delete(
+        f"/groups/{gid}/members/{housing.agency_id}", headers={**la_admin.headers, "If-Match": "*"}
+    )
+    assert r.status_code == 200, r.text
+    assert_problem(await client.get(f"/reviews/{review['id']}", headers=housing.headers), 404)
+    assert_problem(await group_reviews(housing), 404)

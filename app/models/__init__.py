@@ -12,6 +12,7 @@ from app.models.casework import (
 from app.models.conferences import (
     Conference,
     ConferenceAgency,
+    ConferenceAttendee,
     ConferenceNote,
     ConferenceSubject,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "Concern",
     "Conference",
     "ConferenceAgency",
+    "ConferenceAttendee",
     "ConferenceNote",
     "ConferenceSubject",
     "ConsentStatement",

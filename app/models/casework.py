@@ -287,7 +287,19 @@ class ChildStatus(SQLModel, table=True):
     start_date: date
     end_date: date | None = None
     social_worker_id: uuid.UUID = Field(foreign_key="practitioner.id")
+    # Ended by the recording agency: no longer current from then on, whatever end_date says.
+    ended_at: datetime | None = ts_field()
+    ended_by: uuid.UUID | None = Field(default=None, foreign_key="practitioner.id")
+    end_reason: str | None = Field(default=None, max_length=2000)
+    version: int = version_field()
     created_at: datetime = created_at_field()
+
+
+class ChildStatusEnd(SQLModel):
+    """Social care ends a current status (the plan ends, the child is no longer looked after)."""
+
+    end_date: date | None = None  # default: today; not in the future, not before the start
+    reason: str = Field(min_length=1, max_length=2000)
 
 
 class ChildStatusPublic(SQLModel):
@@ -295,7 +307,12 @@ class ChildStatusPublic(SQLModel):
     status: ChildStatusKind
     start_date: date
     end_date: date | None
+    current: bool
+    ended_at: datetime | None
+    # Why it ended is the recording agency's (content): other agencies see only that it ended.
+    end_reason: str | None
     social_worker: ContactCard
+    version: int
 
 
 IndexEntry.model_rebuild()

@@ -38,6 +38,8 @@ class ConferenceCreate(SQLModel):
     subject_person_ids: list[uuid.UUID] = Field(default_factory=list, max_length=60)
     family_ids: list[uuid.UUID] = Field(default_factory=list, max_length=20)
     family_attendees: list[str] = Field(default_factory=list, max_length=20)  # names, as minuted
+    # Practitioners who attend, each of an attending agency (more may be recorded later).
+    attendee_practitioner_ids: list[uuid.UUID] = Field(default_factory=list, max_length=60)
 
     @model_validator(mode="after")
     def _agenda(self) -> "ConferenceCreate":
@@ -70,6 +72,29 @@ class ConferenceSubject(SQLModel, table=True):
     __tablename__ = "conference_subject"
     conference_id: uuid.UUID = Field(foreign_key="conference.id", primary_key=True)
     person_id: uuid.UUID = Field(foreign_key="person.id", primary_key=True, index=True)
+
+
+class ConferenceAttendee(SQLModel, table=True):
+    """A practitioner who attended, of one of the attending agencies."""
+
+    __tablename__ = "conference_attendee"
+    conference_id: uuid.UUID = Field(foreign_key="conference.id", primary_key=True)
+    practitioner_id: uuid.UUID = Field(foreign_key="practitioner.id", primary_key=True)
+    agency_id: uuid.UUID = Field(foreign_key="agency.id", index=True)
+    recorded_by: uuid.UUID | None = Field(default=None, foreign_key="practitioner.id")
+    created_at: datetime = created_at_field()
+
+
+class ConferenceAttendanceIn(SQLModel):
+    """Practitioners who attended: the organiser's agency records any attending agency's;
+    another attending agency records its own. One already recorded is recorded once."""
+
+    practitioner_ids: list[uuid.UUID] = Field(min_length=1, max_length=60)
+
+
+class ConferenceAttendeePublic(SQLModel):
+    practitioner_id: uuid.UUID
+    agency_id: uuid.UUID
 
 
 class NoteKind(StrEnum):
@@ -111,9 +136,13 @@ class ConferencePublic(SQLModel):
     organiser_agency_id: uuid.UUID
     chair_practitioner_id: uuid.UUID
     attending_agency_ids: list[uuid.UUID]
+    attendees: list[ConferenceAttendeePublic]  # practitioners
     subject_person_ids: list[uuid.UUID]
     family_attendees: list[str]
     notes: list[ConferenceNotePublic]
+    # The actions agreed at the conference that your agency may see (it recorded or owns them,
+    # or they are the plan of a group it is a member of).
+    action_ids: list[uuid.UUID]
     version: int
     created_at: datetime
 

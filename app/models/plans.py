@@ -43,6 +43,9 @@ class ActionCreate(_About):
     # A group's action (the JAG's plan): recorded by a current member about someone on the
     # group's agenda, and readable by the group's current members.
     group_id: uuid.UUID | None = None
+    # An action agreed at a case conference: the caller's agency and the owner's agency attend
+    # it, and the action is about someone on its agenda.
+    conference_id: uuid.UUID | None = None
     description: str = Field(min_length=1, max_length=2000)
     owner_agency_id: uuid.UUID | None = None  # default: your agency
     owner_practitioner_id: uuid.UUID | None = None
@@ -61,6 +64,7 @@ class Action(SQLModel, table=True):
     child_id: uuid.UUID | None = Field(default=None, foreign_key="person.id", index=True)
     family_id: uuid.UUID | None = Field(default=None, foreign_key="family.id")
     group_id: uuid.UUID | None = Field(default=None, foreign_key="agency_group.id", index=True)
+    conference_id: uuid.UUID | None = Field(default=None, foreign_key="conference.id", index=True)
     plan: str = Field(max_length=120)
     description: str = Field(max_length=2000)
     owner_agency_id: uuid.UUID = Field(foreign_key="agency.id", index=True)
@@ -79,6 +83,7 @@ class ActionPublic(SQLModel):
     child_id: uuid.UUID | None
     family_id: uuid.UUID | None
     group_id: uuid.UUID | None
+    conference_id: uuid.UUID | None
     plan: str
     description: str
     owner_agency_id: uuid.UUID
@@ -101,7 +106,11 @@ class ReviewStatus(StrEnum):
 class ReviewCreate(_About):
     what: str = Field(min_length=1, max_length=2000)  # "fortnightly monitoring with the school"
     due_on: date
-    responsible_practitioner_id: uuid.UUID  # one of your agency's practitioners
+    # One of your agency's practitioners; for a group's review, one of a member agency's.
+    responsible_practitioner_id: uuid.UUID
+    # A group's review (the JAG reviews progress at its next meeting): scheduled by a current
+    # member about someone on the group's agenda, read by the group's current members.
+    group_id: uuid.UUID | None = None
     # A joint review (case 3: the health visitor and the school): practitioners of other agencies
     # with a legitimate interest in the child (or one of the family) who share the review; each
     # one's agency reads it.
@@ -119,6 +128,7 @@ class Review(SQLModel, table=True):
     agency_id: uuid.UUID = Field(foreign_key="agency.id", index=True)
     child_id: uuid.UUID | None = Field(default=None, foreign_key="person.id", index=True)
     family_id: uuid.UUID | None = Field(default=None, foreign_key="family.id")
+    group_id: uuid.UUID | None = Field(default=None, foreign_key="agency_group.id", index=True)
     what: str = Field(max_length=2000)
     due_on: date
     responsible_practitioner_id: uuid.UUID = Field(foreign_key="practitioner.id")
@@ -150,6 +160,7 @@ class ReviewPublic(SQLModel):
     agency_id: uuid.UUID
     child_id: uuid.UUID | None
     family_id: uuid.UUID | None
+    group_id: uuid.UUID | None
     what: str
     due_on: date
     responsible_practitioner_id: uuid.UUID

@@ -2,14 +2,20 @@
 
 import uuid
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from pydantic import RootModel
 
-from app.deps import AgencyPrincipalDep, CreatorDep, SessionDep
+from app.conditional import etag, set_etag
+from app.deps import AgencyPrincipalDep, CreatorDep, IfMatchHeader, SessionDep
 from app.idempotency import Created
-from app.models.casework import AccessRecord, ChildStatusCreate, ChildStatusPublic
-from app.routers.responses import CREATE_RESPONSES, READ_RESPONSES
+from app.models.casework import (
+    AccessRecord,
+    ChildStatusCreate,
+    ChildStatusEnd,
+    ChildStatusPublic,
+)
+from app.routers.responses import CREATE_RESPONSES, READ_RESPONSES, UPDATE_RESPONSES
 from app.services import child_status
 
 
@@ -35,9 +41,14 @@ async def record_status(
     creator: CreatorDep,
 ) -> JSONResponse:
     async def create() -> Created:
-        await child_status.record(session, principal, person_id, body)
+        status = await child_status.record(session, principal, person_id, body)
         current = await child_status.current(session, principal, person_id)
-        return Created(_Statuses(current), f"/people/{person_id}/child-status")
+        # The answer lists the child's current statuses; the Location and ETag are the new one's.
+        return Created(
+            _Statuses(current),
+            f"/people/{person_id}/child-status/{status.id}",
+            etag(status.id, status.version),
+        )
 
     return await creator(body, create)
 
@@ -59,3 +70,43 @@ async def current_status(
     person_id: uuid.UUID, session: SessionDep, principal: AgencyPrincipalDep
 ) -> list[ChildStatusPublic]:
     return await child_status.current(session, principal, person_id)
+
+
+@router.get(
+    "/{status_id}",
+    response_model=ChildStatusPublic,
+    responses=READ_RESPONSES,
+    summary="One of the child's statuses, current or ended (its ETag guards ending it)",
+)
+async def get_status(
+    person_id: uuid.UUID,
+    status_id: uuid.UUID,
+    session: SessionDep,
+    principal: AgencyPrincipalDep,
+    response: Response,
+) -> ChildStatusPublic:
+    status, public = await child_status.read_one(session, principal, person_id, status_id)
+    set_etag(response, status.id, status.version)
+    return public
+
+
+@router.post(
+    "/{status_id}/end",
+    response_model=ChildStatusPublic,
+    responses=UPDATE_RESPONSES,
+    summary="End a current status (the agency that recorded it); it is no longer current",
+)
+async def end_status(
+    person_id: uuid.UUID,
+    status_id: uuid.UUID,
+    body: ChildStatusEnd,
+    session: SessionDep,
+    principal: AgencyPrincipalDep,
+    response: Response,
+    if_match: IfMatchHeader = None,
+) -> ChildStatusPublic:
+    status, public = await child_status.end(
+        session, principal, person_id, status_id, body, if_match
+    )
+    set_etag(response, status.id, status.version)
+    return public

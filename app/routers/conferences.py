@@ -9,6 +9,7 @@ from app.conditional import etag, set_etag
 from app.deps import AgencyPrincipalDep, CreatorDep, SessionDep
 from app.idempotency import Created
 from app.models.conferences import (
+    ConferenceAttendanceIn,
     ConferenceCreate,
     ConferenceNoteIn,
     ConferencePack,
@@ -26,7 +27,7 @@ async def create_conference(
 ) -> JSONResponse:
     async def create() -> Created:
         c = await conferences.create_conference(session, principal, body)
-        public = await conferences.to_public(session, c)
+        public = await conferences.to_public(session, principal, c)
         return Created(public, f"/conferences/{c.id}", etag(c.id, c.version))
 
     return await creator(body, create)
@@ -38,7 +39,7 @@ async def get_conference(
 ) -> ConferencePublic:
     c = await conferences.visible_conference(session, principal, conference_id)
     set_etag(response, c.id, c.version)
-    return await conferences.to_public(session, c)
+    return await conferences.to_public(session, principal, c)
 
 
 @router.post(
@@ -54,7 +55,23 @@ async def add_note(
     principal: AgencyPrincipalDep,
 ) -> ConferencePublic:
     c = await conferences.add_note(session, principal, conference_id, body)
-    return await conferences.to_public(session, c)
+    return await conferences.to_public(session, principal, c)
+
+
+@router.post(
+    "/{conference_id}/attendees",
+    response_model=ConferencePublic,
+    responses=CREATE_RESPONSES,
+    summary="Record practitioners who attended, each of an attending agency",
+)
+async def record_attendance(
+    conference_id: uuid.UUID,
+    body: ConferenceAttendanceIn,
+    session: SessionDep,
+    principal: AgencyPrincipalDep,
+) -> ConferencePublic:
+    c = await conferences.record_attendance(session, principal, conference_id, body)
+    return await conferences.to_public(session, principal, c)
 
 
 @router.get(

@@ -49,8 +49,11 @@ async def list_actions(
     group_id: Annotated[
         uuid.UUID | None, Query(description="only this group's actions (its plan)")
     ] = None,
+    conference_id: Annotated[
+        uuid.UUID | None, Query(description="only the actions agreed at this conference")
+    ] = None,
 ) -> Page[ActionPublic]:
-    rows = await plans.list_actions(session, principal, page, child_id, group_id)
+    rows = await plans.list_actions(session, principal, page, child_id, group_id, conference_id)
     return make_page(rows, page, plans.action_public, lambda a: a.id)
 
 
@@ -95,16 +98,20 @@ async def create_review(
     "/reviews",
     response_model=Page[ReviewPublic],
     responses=READ_RESPONSES,
-    summary="Your agency's reviews and the joint reviews naming your practitioners; "
-    "overdue=true lists the overdue ones",
+    summary="Your agency's reviews and the joint reviews naming your practitioners, or a group's "
+    "reviews (group_id, its current members only); overdue=true lists the overdue ones",
 )
 async def list_reviews(
     session: SessionDep,
     principal: AgencyPrincipalDep,
     page: PaginationDep,
     overdue: Annotated[bool, Query()] = False,
+    group_id: Annotated[
+        uuid.UUID | None,
+        Query(description="a group's reviews instead of your agency's (members only)"),
+    ] = None,
 ) -> Page[ReviewPublic]:
-    rows = await plans.list_reviews(session, principal, page, overdue)
+    rows = await plans.list_reviews(session, principal, page, overdue, group_id)
     named = await plans.review_participants(session, [r.id for r in rows])
     return make_page(rows, page, lambda r: plans.review_public(r, named[r.id]), lambda r: r.id)
 

@@ -2,27 +2,65 @@
 
 import json
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.db import utcnow
-from app.errors import Forbidden, NotFound
+from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models.agency import Agency, AgencyKind
 from app.models.audit import AuditEntry
 from app.models.casework import (
     AccessRecord,
     ChildStatus,
     ChildStatusCreate,
+    ChildStatusEnd,
     ChildStatusKind,
     ChildStatusPublic,
 )
 from app.models.identity import Practitioner
 from app.principal import Principal
 from app.services import audit
+from app.services.audit import RefusalAudit
 from app.services.involvements import card, require_interest
 from app.services.people import agency_of, own_profile
+from app.services.versioning import update_versioned
+
+
+def _current_now(today: date) -> Any:
+    """A status is current from its start date to its end date (inclusive), unless the
+    recording agency has ended it (a SQL condition)."""
+    return (
+        (col(ChildStatus.start_date) <= today)
+        & ((col(ChildStatus.end_date).is_(None)) | (col(ChildStatus.end_date) >= today))
+        & col(ChildStatus.ended_at).is_(None)
+    )
+
+
+def is_current(status: ChildStatus, today: date) -> bool:
+    return (
+        status.start_date <= today
+        and (status.end_date is None or status.end_date >= today)
+        and status.ended_at is None
+    )
+
+
+def shape(
+    status: ChildStatus, agency: Agency, worker: Practitioner, reader: uuid.UUID
+) -> ChildStatusPublic:
+    return ChildStatusPublic(
+        id=status.id,
+        status=ChildStatusKind(status.status),
+        start_date=status.start_date,
+        end_date=status.end_date,
+        current=is_current(status, utcnow().date()),
+        ended_at=status.ended_at,
+        end_reason=status.end_reason if reader == status.agency_id else None,
+        social_worker=card(agency, worker),
+        version=status.version,
+    )
 
 
 async def record(
@@ -56,28 +94,15 @@ async def current(
 ) -> list[ChildStatusPublic]:
     """Any agency with interest sees the status and the social worker's contact, not content."""
     await require_interest(session, principal, person_id, "child_status.read")
-    today = utcnow().date()
     rows = await session.execute(
         select(ChildStatus, Agency, Practitioner)
         .join(Agency, col(Agency.id) == ChildStatus.agency_id)
         .join(Practitioner, col(Practitioner.id) == ChildStatus.social_worker_id)
-        .where(
-            ChildStatus.person_id == person_id,
-            col(ChildStatus.start_date) <= today,
-            (col(ChildStatus.end_date).is_(None)) | (col(ChildStatus.end_date) >= today),
-        )
+        .where(ChildStatus.person_id == person_id, _current_now(utcnow().date()))
         .order_by(col(ChildStatus.start_date))
     )
-    result = [
-        ChildStatusPublic(
-            id=s.id,
-            status=ChildStatusKind(s.status),
-            start_date=s.start_date,
-            end_date=s.end_date,
-            social_worker=card(a, p),
-        )
-        for s, a, p in rows
-    ]
+    reader = agency_of(principal)
+    result = [shape(s, a, p, reader) for s, a, p in rows]
     await audit.append(
         session,
         principal,
@@ -95,15 +120,97 @@ ACCESS_WINDOW = timedelta(days=30)
 
 
 async def current_status_holders(session: AsyncSession, person_id: uuid.UUID) -> list[ChildStatus]:
-    today = utcnow().date()
     rows = await session.execute(
-        select(ChildStatus).where(
-            ChildStatus.person_id == person_id,
-            col(ChildStatus.start_date) <= today,
-            (col(ChildStatus.end_date).is_(None)) | (col(ChildStatus.end_date) >= today),
-        )
+        select(ChildStatus).where(ChildStatus.person_id == person_id, _current_now(utcnow().date()))
     )
     return list(rows.scalars())
+
+
+async def visible_status(
+    session: AsyncSession,
+    principal: Principal,
+    person_id: uuid.UUID,
+    status_id: uuid.UUID,
+    action: str = "child_status.read",
+) -> tuple[ChildStatus, Agency, Practitioner]:
+    """One status (current or not) of the child, to an agency with interest in the child."""
+    await require_interest(session, principal, person_id, action)
+    row = (
+        await session.execute(
+            select(ChildStatus, Agency, Practitioner)
+            .join(Agency, col(Agency.id) == ChildStatus.agency_id)
+            .join(Practitioner, col(Practitioner.id) == ChildStatus.social_worker_id)
+            .where(ChildStatus.id == status_id, ChildStatus.person_id == person_id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound(
+            "child status",
+            audit_refusal=RefusalAudit(principal, action, "child_status", status_id),
+        )
+    status, agency, worker = row
+    return status, agency, worker
+
+
+async def read_one(
+    session: AsyncSession, principal: Principal, person_id: uuid.UUID, status_id: uuid.UUID
+) -> tuple[ChildStatus, ChildStatusPublic]:
+    status, agency, worker = await visible_status(session, principal, person_id, status_id)
+    await audit.append(
+        session,
+        principal,
+        action="child_status.read",
+        object_type="child_status",
+        object_id=status.id,
+        subject_person_id=person_id,
+    )
+    return status, shape(status, agency, worker, agency_of(principal))
+
+
+async def end(
+    session: AsyncSession,
+    principal: Principal,
+    person_id: uuid.UUID,
+    status_id: uuid.UUID,
+    data: ChildStatusEnd,
+    if_match: str | None,
+) -> tuple[ChildStatus, ChildStatusPublic]:
+    """The recording agency ends a current status: from then on it is not current (no access
+    alerts, not in the child's current statuses), and the end is audited."""
+    status, agency, worker = await visible_status(
+        session, principal, person_id, status_id, "child_status.end"
+    )
+    if status.agency_id != agency_of(principal):
+        raise Forbidden("Only the agency that recorded a child's status ends it.")
+    today = utcnow().date()
+    if status.ended_at is not None or (status.end_date is not None and status.end_date < today):
+        raise Conflict("The status has already ended.", current_state="ended")
+    end_date = data.end_date or today
+    if end_date > today:
+        raise Invalid("A status is ended on or before today.", field="body:/end_date")
+    if end_date < status.start_date:
+        raise Invalid("end_date is before the status's start_date.", field="body:/end_date")
+    status = await update_versioned(
+        session,
+        status,
+        {
+            "end_date": end_date,
+            "ended_at": utcnow(),
+            "ended_by": principal.practitioner_id,
+            "end_reason": data.reason,
+        },
+        if_match,
+    )
+    await audit.append(
+        session,
+        principal,
+        action="child_status.end",
+        object_type="child_status",
+        object_id=status.id,
+        subject_person_id=person_id,
+        detail={"status": status.status, "end_date": end_date.isoformat()},
+    )
+    return status, shape(status, agency, worker, agency_of(principal))
 
 
 async def accesses(

@@ -3,14 +3,18 @@
 import uuid
 from datetime import date, datetime
 
+from sqlalchemy import or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.db import utcnow
-from app.errors import Invalid, NotFound
+from app.errors import Forbidden, Invalid, NotFound
 from app.models.conferences import (
     Conference,
     ConferenceAgency,
+    ConferenceAttendanceIn,
+    ConferenceAttendee,
+    ConferenceAttendeePublic,
     ConferenceCreate,
     ConferenceNote,
     ConferenceNoteIn,
@@ -22,7 +26,8 @@ from app.models.conferences import (
 )
 from app.models.identity import Practitioner
 from app.models.person import FamilyMember
-from app.models.sharing import GroupAgendaEntry
+from app.models.plans import Action
+from app.models.sharing import GroupAgendaEntry, GroupMembership
 from app.policy import Purpose
 from app.principal import Principal
 from app.services import audit, reads, sharing
@@ -128,6 +133,14 @@ async def create_conference(
         # A member (the chair's agency, or any other) minutes the group's meeting about the people
         # on the group's agenda without registering each of them itself.
         await ensure_group_member(session, principal, data.group_id, "body:/group_id")
+    attendees = await _attendees(
+        session,
+        principal,
+        data.attendee_practitioner_ids,
+        attending,
+        agency_id,
+        "body:/attendee_practitioner_ids",
+    )
     people = list(dict.fromkeys(data.subject_person_ids))
     for i, person_id in enumerate(data.subject_person_ids):
         await group_subject(
@@ -158,6 +171,15 @@ async def create_conference(
     await session.flush()
     session.add_all(ConferenceAgency(conference_id=conference.id, agency_id=a) for a in attending)
     session.add_all(ConferenceSubject(conference_id=conference.id, person_id=p) for p in people)
+    session.add_all(
+        ConferenceAttendee(
+            conference_id=conference.id,
+            practitioner_id=p.id,
+            agency_id=p.agency_id,
+            recorded_by=principal.practitioner_id,
+        )
+        for p in attendees
+    )
     if data.group_id is not None:
         # A group's meeting puts these people within the group's work (interest for 12 months).
         session.add_all(
@@ -182,6 +204,92 @@ async def create_conference(
             subject_person_id=person_id,
         )
     return conference
+
+
+async def _attendees(
+    session: AsyncSession,
+    principal: Principal,
+    practitioner_ids: list[uuid.UUID],
+    attending: list[uuid.UUID],
+    organiser: uuid.UUID,
+    field: str,
+) -> list[Practitioner]:
+    """The practitioners named as attending: each an active practitioner (else 404) of an
+    attending agency (else 422), named once. The organiser's agency minutes anyone's attendance;
+    another attending agency records its own practitioners' (else 403)."""
+    found: list[Practitioner] = []
+    own = agency_of(principal)
+    for i, practitioner_id in enumerate(practitioner_ids):
+        at = f"{field}/{i}"
+        if practitioner_id in {p.id for p in found}:
+            continue
+        p = await session.get(Practitioner, practitioner_id)
+        if p is None or not p.active:
+            raise NotFound("practitioner", field=at)
+        if p.agency_id not in attending:
+            raise Invalid("Each attendee works for an attending agency.", field=at)
+        if own != organiser and p.agency_id != own:
+            raise Forbidden(
+                "The organising agency records the attendance of other agencies' practitioners.",
+                field=at,
+            )
+        found.append(p)
+    return found
+
+
+async def record_attendance(
+    session: AsyncSession,
+    principal: Principal,
+    conference_id: uuid.UUID,
+    data: ConferenceAttendanceIn,
+) -> Conference:
+    conference = await visible_conference(session, principal, conference_id)
+    attending = await _attending(session, conference.id)
+    named = await _attendees(
+        session,
+        principal,
+        data.practitioner_ids,
+        attending,
+        conference.organiser_agency_id,
+        "body:/practitioner_ids",
+    )
+    already = set(
+        (
+            await session.execute(
+                select(col(ConferenceAttendee.practitioner_id)).where(
+                    ConferenceAttendee.conference_id == conference.id
+                )
+            )
+        ).scalars()
+    )
+    added = [p for p in named if p.id not in already]
+    session.add_all(
+        ConferenceAttendee(
+            conference_id=conference.id,
+            practitioner_id=p.id,
+            agency_id=p.agency_id,
+            recorded_by=principal.practitioner_id,
+        )
+        for p in added
+    )
+    await session.flush()
+    await audit.append(
+        session,
+        principal,
+        action="conference.attendance",
+        object_type="conference",
+        object_id=conference.id,
+        detail={"practitioners": [str(p.id) for p in added]},
+    )
+    return conference
+
+
+async def attending_agencies(session: AsyncSession, conference_id: uuid.UUID) -> list[uuid.UUID]:
+    return await _attending(session, conference_id)
+
+
+async def agenda_people(session: AsyncSession, conference_id: uuid.UUID) -> list[uuid.UUID]:
+    return await _subjects(session, conference_id)
 
 
 async def _attending(session: AsyncSession, conference_id: uuid.UUID) -> list[uuid.UUID]:
@@ -214,18 +322,56 @@ async def visible_conference(
     )
 
 
-async def to_public(session: AsyncSession, conference: Conference) -> ConferencePublic:
+async def _visible_action_ids(
+    session: AsyncSession, principal: Principal, conference_id: uuid.UUID
+) -> list[uuid.UUID]:
+    """The conference's actions the caller may see, as actions are seen anywhere: recorded or
+    owned by its agency, or of a group's plan while its agency is a current member."""
+    agency_id, now = agency_of(principal), utcnow()
+    member_now = select(col(GroupMembership.group_id)).where(
+        GroupMembership.agency_id == agency_id,
+        col(GroupMembership.joined_at) <= now,
+        or_(col(GroupMembership.left_at).is_(None), col(GroupMembership.left_at) > now),
+    )
+    rows = await session.execute(
+        select(col(Action.id))
+        .where(
+            Action.conference_id == conference_id,
+            or_(
+                col(Action.agency_id) == agency_id,
+                col(Action.owner_agency_id) == agency_id,
+                col(Action.group_id).in_(member_now),
+            ),
+        )
+        .order_by(col(Action.id))
+    )
+    return list(rows.scalars())
+
+
+async def to_public(
+    session: AsyncSession, principal: Principal, conference: Conference
+) -> ConferencePublic:
     notes = await session.execute(
         select(ConferenceNote)
         .where(ConferenceNote.conference_id == conference.id)
         .order_by(col(ConferenceNote.created_at))
     )
+    attendees = await session.execute(
+        select(ConferenceAttendee)
+        .where(ConferenceAttendee.conference_id == conference.id)
+        .order_by(col(ConferenceAttendee.created_at), col(ConferenceAttendee.practitioner_id))
+    )
     return ConferencePublic.model_validate(
         {
             **conference.model_dump(),
             "attending_agency_ids": await _attending(session, conference.id),
+            "attendees": [
+                ConferenceAttendeePublic(practitioner_id=a.practitioner_id, agency_id=a.agency_id)
+                for a in attendees.scalars()
+            ],
             "subject_person_ids": await _subjects(session, conference.id),
             "notes": [ConferenceNotePublic.model_validate(n) for n in notes.scalars()],
+            "action_ids": await _visible_action_ids(session, principal, conference.id),
         }
     )
 

@@ -50,7 +50,14 @@ from app.policy import Category, Level, Purpose, Request, involvement_shown
 from app.principal import Principal
 from app.services import audit, child_status, records
 from app.services.audit import RefusalAudit
-from app.services.conferences import ensure_group_member, group_family, group_subject
+from app.services.conferences import (
+    agenda_people,
+    attending_agencies,
+    ensure_group_member,
+    group_family,
+    group_subject,
+    visible_conference,
+)
 from app.services.consents import ensure_agencies
 from app.services.people import agency_of
 from app.services.reads import people_around
@@ -142,11 +149,14 @@ async def create_action(session: AsyncSession, principal: Principal, data: Actio
         owner = await session.get(Practitioner, data.owner_practitioner_id)
         if owner is None or owner.agency_id != owner_agency:
             raise NotFound("practitioner", field="body:/owner_practitioner_id")
+    if data.conference_id is not None:
+        await _agreed_at(session, principal, data, owner_agency)
     action = Action(
         agency_id=agency_id,
         child_id=data.child_id,
         family_id=data.family_id,
         group_id=data.group_id,
+        conference_id=data.conference_id,
         plan=data.plan,
         description=data.description,
         owner_agency_id=owner_agency,
@@ -162,9 +172,42 @@ async def create_action(session: AsyncSession, principal: Principal, data: Actio
         object_type="action",
         object_id=action.id,
         subject_person_id=person,
-        detail={"group_id": str(data.group_id)} if data.group_id else None,
+        detail={
+            k: str(v)
+            for k, v in (("group_id", data.group_id), ("conference_id", data.conference_id))
+            if v is not None
+        }
+        or None,
     )
     return action
+
+
+async def _agreed_at(
+    session: AsyncSession, principal: Principal, data: ActionCreate, owner_agency: uuid.UUID
+) -> None:
+    """An action agreed at a conference: the caller's agency attends it (else, as for anyone
+    who may not see it, 404 at the field), the owner's agency attends it, and the action is
+    about someone on its agenda (else 422 at the field)."""
+    assert data.conference_id is not None
+    try:
+        conference = await visible_conference(session, principal, data.conference_id)
+    except NotFound as e:
+        e.field = "body:/conference_id"
+        raise
+    if owner_agency not in await attending_agencies(session, conference.id):
+        raise Invalid(
+            "The owner's agency does not attend the conference.", field="body:/owner_agency_id"
+        )
+    agenda = set(await agenda_people(session, conference.id))
+    if data.child_id is not None:
+        if data.child_id not in agenda:
+            raise Invalid("The child is not on the conference's agenda.", field="body:/child_id")
+        return
+    members = await session.execute(
+        select(col(FamilyMember.person_id)).where(FamilyMember.family_id == data.family_id)
+    )
+    if agenda.isdisjoint(members.scalars()):
+        raise Invalid("The family is not on the conference's agenda.", field="body:/family_id")
 
 
 async def visible_action(
@@ -194,6 +237,7 @@ async def list_actions(
     page: Pagination,
     child_id: uuid.UUID | None,
     group_id: uuid.UUID | None = None,
+    conference_id: uuid.UUID | None = None,
 ) -> list[Action]:
     agency_id = agency_of(principal)
     stmt = select(Action).where(
@@ -207,6 +251,8 @@ async def list_actions(
         stmt = stmt.where(Action.child_id == child_id)
     if group_id is not None:
         stmt = stmt.where(Action.group_id == group_id)
+    if conference_id is not None:
+        stmt = stmt.where(Action.conference_id == conference_id)
     return list((await session.execute(keyset(stmt, Action.id, page, page.after_uuid()))).scalars())
 
 
@@ -317,16 +363,41 @@ async def _participants(
     return named
 
 
-async def create_review(session: AsyncSession, principal: Principal, data: ReviewCreate) -> Review:
-    person = await _about(session, principal, data.child_id, data.family_id, "review.create")
-    await _own_practitioner(
-        session, principal, data.responsible_practitioner_id, "body:/responsible_practitioner_id"
+async def _member_practitioner(
+    session: AsyncSession, group_id: uuid.UUID, practitioner_id: uuid.UUID, field: str
+) -> None:
+    """An active practitioner (else 404) of an agency that is a current member of the group
+    (else 422)."""
+    p = await session.get(Practitioner, practitioner_id)
+    if p is None or not p.active:
+        raise NotFound("practitioner", field=field)
+    member = await session.execute(
+        _member_now(p.agency_id, utcnow()).where(GroupMembership.group_id == group_id)
     )
+    if member.first() is None:
+        raise Invalid(
+            "The responsible practitioner works for an agency that is a member of the group.",
+            field=field,
+        )
+
+
+async def create_review(session: AsyncSession, principal: Principal, data: ReviewCreate) -> Review:
+    if data.group_id is not None:
+        await ensure_group_member(session, principal, data.group_id, "body:/group_id")
+    person = await _about(
+        session, principal, data.child_id, data.family_id, "review.create", data.group_id
+    )
+    field = "body:/responsible_practitioner_id"
+    if data.group_id is not None:
+        await _member_practitioner(session, data.group_id, data.responsible_practitioner_id, field)
+    else:
+        await _own_practitioner(session, principal, data.responsible_practitioner_id, field)
     participants = await _participants(session, principal, data)
     review = Review(
         agency_id=agency_of(principal),
         child_id=data.child_id,
         family_id=data.family_id,
+        group_id=data.group_id,
         what=data.what,
         due_on=data.due_on,
         responsible_practitioner_id=data.responsible_practitioner_id,
@@ -339,7 +410,11 @@ async def create_review(session: AsyncSession, principal: Principal, data: Revie
         for p in participants
     )
     await session.flush()
-    detail = {"participants": [str(p.id) for p in participants]} if participants else None
+    detail: dict[str, Any] = {}
+    if participants:
+        detail["participants"] = [str(p.id) for p in participants]
+    if data.group_id is not None:
+        detail["group_id"] = str(data.group_id)
     await audit.append(
         session,
         principal,
@@ -347,7 +422,7 @@ async def create_review(session: AsyncSession, principal: Principal, data: Revie
         object_type="review",
         object_id=review.id,
         subject_person_id=person,
-        detail=detail,
+        detail=detail or None,
     )
     return review
 
@@ -357,10 +432,17 @@ def _participating(agency_id: uuid.UUID) -> Any:
     return select(col(ReviewParticipant.review_id)).where(ReviewParticipant.agency_id == agency_id)
 
 
+def _responsible_in(agency_id: uuid.UUID) -> Any:
+    """The agency's practitioners (a subquery): its practitioner may be responsible for a
+    group's review scheduled by another member."""
+    return select(col(Practitioner.id)).where(Practitioner.agency_id == agency_id)
+
+
 async def visible_review(
     session: AsyncSession, principal: Principal, review_id: uuid.UUID
 ) -> Review:
-    """The scheduling agency and the agency of each practitioner named on it see a review."""
+    """The scheduling agency, the agency of each practitioner named on it (responsible or
+    sharing it) see a review; a group's review is seen too by the group's current members."""
     review = await session.get(Review, review_id)
     agency_id = agency_of(principal)
     if review is not None:
@@ -371,18 +453,41 @@ async def visible_review(
         )
         if shared.first() is not None:
             return review
+        responsible = await session.get(Practitioner, review.responsible_practitioner_id)
+        if responsible is not None and responsible.agency_id == agency_id:
+            return review
+        if review.group_id is not None:
+            member = await session.execute(
+                _member_now(agency_id, utcnow()).where(GroupMembership.group_id == review.group_id)
+            )
+            if member.first() is not None:
+                return review
     raise NotFound(
         "review", audit_refusal=RefusalAudit(principal, "review.read", "review", review_id)
     )
 
 
 async def list_reviews(
-    session: AsyncSession, principal: Principal, page: Pagination, overdue: bool
+    session: AsyncSession,
+    principal: Principal,
+    page: Pagination,
+    overdue: bool,
+    group_id: uuid.UUID | None = None,
 ) -> list[Review]:
+    """Per agency: the reviews it scheduled, or that name one of its practitioners. Per group
+    (group_id): the group's reviews, to its current members only (else 404 for the group)."""
     agency_id = agency_of(principal)
-    stmt = select(Review).where(
-        or_(col(Review.agency_id) == agency_id, col(Review.id).in_(_participating(agency_id)))
-    )
+    if group_id is not None:
+        await ensure_group_member(session, principal, group_id, "query:/group_id")
+        stmt = select(Review).where(Review.group_id == group_id)
+    else:
+        stmt = select(Review).where(
+            or_(
+                col(Review.agency_id) == agency_id,
+                col(Review.id).in_(_participating(agency_id)),
+                col(Review.responsible_practitioner_id).in_(_responsible_in(agency_id)),
+            )
+        )
     if overdue:
         stmt = stmt.where(
             Review.status == ReviewStatus.scheduled.value, col(Review.due_on) < date.today()
@@ -399,9 +504,8 @@ async def record_review(
 ) -> tuple[Review, Review | None]:
     review = await visible_review(session, principal, review_id)
     participants = (await review_participants(session, [review.id]))[review.id]
-    if agency_of(principal) != review.agency_id and principal.practitioner_id not in {
-        p.practitioner_id for p in participants
-    }:
+    named = {p.practitioner_id for p in participants} | {review.responsible_practitioner_id}
+    if agency_of(principal) != review.agency_id and principal.practitioner_id not in named:
         raise Forbidden("Only the reviewing agency or a practitioner named on it records it.")
     if review.status != ReviewStatus.scheduled:
         raise Conflict(f"The review is already {review.status}.", current_state=review.status)
@@ -421,6 +525,7 @@ async def record_review(
             agency_id=review.agency_id,
             child_id=review.child_id,
             family_id=review.family_id,
+            group_id=review.group_id,
             what=review.what,
             due_on=review.due_on + timedelta(days=review.recurrence_days),
             responsible_practitioner_id=review.responsible_practitioner_id,
