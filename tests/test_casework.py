@@ -287,6 +287,15 @@ async def test_index_hides_sensitive_services_and_needs_an_authorised_worker(cli
     )
     assert_problem(await client.get(f"/people/{sarah['id']}/index", headers=stranger.headers), 404)
     assert_problem(await client.get(f"/people/{sarah['id']}/index", headers=school.headers), 403)
+    # Every look-up is audited, the refused one too.
+    dpo = await make_practitioner(client, admin=school_admin, roles=("data_protection_officer",))
+    r = await client.get("/audit", headers=dpo.headers, params={"subject_person_id": sarah["id"]})
+    looked = [
+        (e["practitioner_id"], e["outcome"])
+        for e in r.json()["items"]
+        if e["action"] == "index.lookup"
+    ]
+    assert looked == [(school.practitioner_id, "refused")]
     idx = (await client.get(f"/people/{sarah['id']}/index", headers=authorised.headers)).json()
     assert {i["agency_name"] for i in idx["involvements"]} == {"School", "Space 4 Me"}
     assert drugs.agency_id not in str(idx)

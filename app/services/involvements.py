@@ -1,12 +1,17 @@
 """Involvements, the involvement index (what ContactPoint did) and the lead professional."""
 
 import uuid
+from collections.abc import Sequence
+from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy import or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.db import utcnow
 from app.errors import Forbidden, Invalid, NotFound
+from app.jsonrows import Combined
 from app.models.agency import Agency, AgencyService
 from app.models.casework import (
     CafInIndex,
@@ -26,7 +31,22 @@ from app.principal import Principal
 from app.services import audit
 from app.services.audit import RefusalAudit
 from app.services.people import agency_of, own_profile
-from app.services.sharing import consent_facts, has_interest, memberships_now, person_facts
+from app.services.sharing import (
+    COMPETENCE_Q,
+    CONSENTS_Q,
+    INTEREST,
+    MEMBERSHIPS_Q,
+    P_NOW,
+    P_PERSON,
+    PR_Q,
+    PROFILES_Q,
+    consent_facts_from,
+    has_interest,
+    interest_params,
+    memberships_from,
+    person_facts,
+    person_facts_from,
+)
 
 
 async def require_interest(
@@ -103,76 +123,143 @@ def card(agency: Agency, practitioner: Practitioner | None) -> ContactCard:
     )
 
 
+_CARD_COLUMNS = [
+    col(Agency.id),
+    col(Agency.name),
+    col(Agency.sensitive_service),
+    col(Agency.contact_email),
+    col(Agency.contact_phone),
+    col(Practitioner.id),
+    col(Practitioner.name),
+    col(Practitioner.job_title),
+    col(Practitioner.email),
+    col(Practitioner.phone),
+]
+
+
+def _card_of(row: Sequence[Any]) -> tuple[ContactCard, uuid.UUID, bool]:
+    """A contact card from `_card_columns`' values, with the agency's id and sensitivity."""
+    agency_id, name, sensitive, a_email, a_phone, p_id, p_name, title, p_email, p_phone = row
+    card = ContactCard(
+        agency_id=agency_id,
+        agency_name=name,
+        practitioner_id=p_id,
+        practitioner_name=p_name,
+        job_title=title,
+        email=p_email if p_id else a_email,
+        phone=p_phone if p_id else a_phone,
+    )
+    return card, agency_id, bool(sensitive)
+
+
+# Everything a look-up needs, in one round trip: interest, who may speak for the child and
+# what they agreed (a sensitive service is shown only with consent), the open involvements,
+# the lead professional and the open CAFs.
+_INDEX = Combined(
+    {
+        "memberships": MEMBERSHIPS_Q,
+        "profiles": PROFILES_Q,
+        "competence": COMPETENCE_Q,
+        "pr": PR_Q,
+        "consents": CONSENTS_Q,
+        "involvements": sa.select(
+            col(Involvement.started_at), col(Involvement.source), *_CARD_COLUMNS
+        )
+        .join_from(Involvement, Agency, col(Agency.id) == Involvement.agency_id)
+        .outerjoin(Practitioner, col(Practitioner.id) == Involvement.practitioner_id)
+        .where(
+            col(Involvement.person_id) == P_PERSON,
+            or_(col(Involvement.ended_at).is_(None), col(Involvement.ended_at) > P_NOW),
+        ),
+        "lead": sa.select(col(LeadProfessional.started_at), *_CARD_COLUMNS)
+        .join_from(LeadProfessional, Agency, col(Agency.id) == LeadProfessional.agency_id)
+        .join(Practitioner, col(Practitioner.id) == LeadProfessional.practitioner_id)
+        .where(
+            col(LeadProfessional.person_id) == P_PERSON,
+            col(LeadProfessional.ended_at).is_(None),
+        ),
+        "cafs": sa.select(
+            col(EarlyHelpAssessment.created_at),
+            col(EarlyHelpAssessment.id),
+            col(EarlyHelpAssessment.status),
+            *_CARD_COLUMNS,
+        )
+        .join_from(
+            EarlyHelpAssessment, Agency, col(Agency.id) == EarlyHelpAssessment.holder_agency_id
+        )
+        .outerjoin(Practitioner, col(Practitioner.id) == EarlyHelpAssessment.practitioner_id)
+        .where(
+            col(EarlyHelpAssessment.child_id) == P_PERSON,
+            col(EarlyHelpAssessment.status) != CafStatus.closed.value,
+        ),
+    },
+    INTEREST.label("interest"),
+)
+
+
 async def index_entry(
     session: AsyncSession, principal: Principal, person_id: uuid.UUID
 ) -> IndexEntry:
     """Who works with a child: contact details only. Authorised workers of an agency with interest;
     every look-up audited; a sensitive service only if the person agreed it may be shown."""
-    await require_interest(session, principal, person_id, "index.lookup")
-    if not principal.has(AccessRole.authorised_worker):
-        raise Forbidden("Only an authorised worker may look up the involvement index.")
+    agency_id = agency_of(principal)
     now = utcnow()
-    memberships = await memberships_now(session, now)
-    request = Request(agency_of(principal), "index", now, memberships)
-    person = (await person_facts(session, [person_id], now.date()))[person_id]
-    consents = (await consent_facts(session, [person_id])).facts
+    stmt = _INDEX.statement(session.get_bind().dialect.name)
+    params = {**interest_params(agency_id, person_id, now), "ids": [person_id]}
+    row = (await session.execute(stmt, params)).one()
+    if not row.interest:
+        raise NotFound(
+            "person",
+            audit_refusal=RefusalAudit(
+                principal, "index.lookup", "person", person_id, subject_person_id=person_id
+            ),
+        )
+    if not principal.has(AccessRole.authorised_worker):
+        raise Forbidden(
+            "Only an authorised worker may look up the involvement index.",
+            audit_refusal=RefusalAudit(
+                principal,
+                "index.lookup",
+                "person",
+                person_id,
+                subject_person_id=person_id,
+                detail={"reason": "not_an_authorised_worker"},
+            ),
+        )
+    parts = _INDEX.decode(row)
+    request = Request(agency_id, "index", now, memberships_from(parts["memberships"]))
+    person = person_facts_from(
+        [person_id], now.date(), parts["profiles"], parts["competence"], parts["pr"]
+    )[person_id]
+    consents = consent_facts_from(parts["consents"]).facts
 
-    def shown(agency: Agency) -> bool:
+    def shown(agency: uuid.UUID, sensitive: bool) -> bool:
         return (
-            not agency.sensitive_service
-            or agency.id == principal.agency_id
-            or involvement_shown(agency.id, request, consents, person)
+            not sensitive
+            or agency == agency_id
+            or involvement_shown(agency, request, consents, person)
         )
 
-    rows = await session.execute(
-        select(Involvement, Agency, Practitioner)
-        .join(Agency, col(Agency.id) == Involvement.agency_id)
-        .outerjoin(Practitioner, col(Practitioner.id) == Involvement.practitioner_id)
-        .where(
-            Involvement.person_id == person_id,
-            (col(Involvement.ended_at).is_(None)) | (col(Involvement.ended_at) > now),
-        )
-        .order_by(col(Involvement.started_at))
-    )
-    involvements = [
-        IndexInvolvement(**card(a, p).model_dump(), since=i.started_at, source=i.source)
-        for i, a, p in rows
-        if shown(a)
-    ]
-    lead = (
-        await session.execute(
-            select(LeadProfessional, Agency, Practitioner)
-            .join(Agency, col(Agency.id) == LeadProfessional.agency_id)
-            .join(Practitioner, col(Practitioner.id) == LeadProfessional.practitioner_id)
-            .where(
-                LeadProfessional.person_id == person_id,
-                col(LeadProfessional.ended_at).is_(None),
+    involvements = []
+    for started_at, source, *contact in sorted(parts["involvements"], key=lambda r: r[0]):
+        card, agency, sensitive = _card_of(contact)
+        if shown(agency, sensitive):
+            involvements.append(
+                IndexInvolvement(**card.model_dump(), since=started_at, source=source)
             )
-        )
-    ).first()
     lead_card, lead_since = None, None
-    if lead is not None and shown(lead[1]):
-        lead_card, lead_since = card(lead[1], lead[2]), lead[0].started_at
+    for started_at, *contact in parts["lead"]:
+        card, agency, sensitive = _card_of(contact)
+        if shown(agency, sensitive):
+            lead_card, lead_since = card, started_at
     # The latest open CAF among those whose holder is shown: a hidden service's newer CAF must
     # not make an older one disappear (rule 7: nothing that changes reveals it).
-    caf_rows = await session.execute(
-        select(EarlyHelpAssessment, Agency, Practitioner)
-        .join(Agency, col(Agency.id) == EarlyHelpAssessment.holder_agency_id)
-        .outerjoin(Practitioner, col(Practitioner.id) == EarlyHelpAssessment.practitioner_id)
-        .where(
-            EarlyHelpAssessment.child_id == person_id,
-            EarlyHelpAssessment.status != CafStatus.closed.value,
-        )
-        .order_by(col(EarlyHelpAssessment.created_at).desc())
-    )
-    caf_row = next((row for row in caf_rows if shown(row[1])), None)
     caf = None
-    if caf_row is not None:
-        caf = CafInIndex(
-            **card(caf_row[1], caf_row[2]).model_dump(),
-            id=caf_row[0].id,
-            status=CafStatus(caf_row[0].status),
-        )
+    for _, caf_id, status, *contact in sorted(parts["cafs"], key=lambda r: r[0], reverse=True):
+        card, agency, sensitive = _card_of(contact)
+        if shown(agency, sensitive):
+            caf = CafInIndex(**card.model_dump(), id=caf_id, status=CafStatus(status))
+            break
     await audit.append(
         session,
         principal,
