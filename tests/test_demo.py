@@ -94,6 +94,33 @@ async def test_case_1_kelly_asked_and_everyone_answered_and_they_alert_each_othe
     ]
 
 
+async def test_case_1_ends_with_kate_at_work_and_childcare_through_the_centre(demo):
+    # The children's centre works in other cases too: Kate's family's plan is "Outreach support".
+    listed = (await demo.get("c1_kelly", "/actions", limit=100))["items"]
+    actions = [a for a in listed if a["plan"] == "Outreach support"]
+    assert {(a["description"], a["status"], a["outcome"]) for a in actions} == {
+        (
+            "Go with Kate and the children to the first mother and baby club sessions",
+            "done",
+            "Kate now goes to the club on her own",
+        ),
+        (
+            "Help Kate arrange childcare through the centre for her part-time work",
+            "done",
+            "Childcare arranged at the centre; Kate starts part-time work",
+        ),
+    }
+    assert len({a["family_id"] for a in actions}) == 1
+    assert {a["owner_practitioner_id"] for a in actions} == {demo.practitioner("c1_kelly")}
+    # The centre's actions are its own: neither the health visitor nor housing sees them.
+    for who in ("c1_health_visitor", "c1_housing_officer"):
+        theirs = (await demo.get(who, "/actions", limit=100))["items"]
+        assert not {a["id"] for a in theirs} & {a["id"] for a in actions}
+        assert await demo.status(who, f"/actions/{actions[0]['id']}") == 404
+    view = await demo.summary_of("c1_kelly", "c1_kate", "family_support")
+    assert any(s.startswith("Kate is returning to work part-time") for s in _summaries(view))
+
+
 async def test_case_2_consent_for_attendance_does_not_cover_health(demo):
     volunteer = "Volunteer worried Ben may not hear well"
     health = await demo.summary_of("c2_health_visitor", "c2_ben", "health_care")

@@ -563,7 +563,9 @@ SOUGHT = CafTransition(to=CafStatus.consent_sought)
 async def case_1(session: AsyncSession, cast: Cast) -> None:
     """Kate: with her consent the health visitor refers her to Kelly, the outreach worker; Kelly
     asks the midwife, housing and the health visitor for what they hold, and each shares what is
-    right to share; they agree to alert each other to concerns, and the midwife does."""
+    right to share; they agree to alert each other to concerns, and the midwife does. The repairs
+    are done, Kate goes to the club on her own and, in time, back to work part-time, with
+    childcare Kelly helps her arrange through the centre."""
     p = Play(session, cast)
     hv, kelly = "c1_health_visitor", "c1_kelly"
     midwife, housing = "c1_midwife", "c1_housing_officer"
@@ -739,6 +741,41 @@ async def case_1(session: AsyncSession, cast: Cast) -> None:
         "the children's centre",
         date(2026, 11, 24),
         level=NON_CONFIDENTIAL,
+    )
+    # In time, Kate returns to work part-time; Kelly helps her arrange childcare through the
+    # centre. The centre's own plan for the family: Kelly registers the children (the referral
+    # named them) and records what she did, both done, with outcomes.
+    for child in ("c1_oliver", "c1_mia"):
+        await p.register(kelly, child, "Outreach: referred with Kate by the health visitor")
+    cast.families["c1_outreach_family"] = await _family(
+        session, p.who(kelly), "Kate's family", [p.person(k) for k in (kate, "c1_oliver", "c1_mia")]
+    )
+    await p.action(
+        kelly,
+        plan="Outreach support",
+        description="Go with Kate and the children to the first mother and baby club sessions",
+        due=date(2026, 11, 17),
+        owner=kelly,
+        family="c1_outreach_family",
+        then=[STARTED, _done("Kate now goes to the club on her own")],
+    )
+    await p.record(
+        kelly,
+        kate,
+        C.family_circumstances,
+        "Kate is returning to work part-time; childcare for Oliver and Mia arranged through the "
+        "children's centre",
+        date(2026, 11, 30),
+        level=NON_CONFIDENTIAL,
+    )
+    await p.action(
+        kelly,
+        plan="Outreach support",
+        description="Help Kate arrange childcare through the centre for her part-time work",
+        due=date(2026, 11, 30),
+        owner=kelly,
+        family="c1_outreach_family",
+        then=[_done("Childcare arranged at the centre; Kate starts part-time work")],
     )
 
 
