@@ -94,6 +94,33 @@ async def test_case_1_kelly_asked_and_everyone_answered_and_they_alert_each_othe
     ]
 
 
+async def test_case_1_ends_with_kate_at_work_and_childcare_through_the_centre(demo):
+    # The children's centre works in other cases too: Kate's family's plan is "Outreach support".
+    listed = (await demo.get("c1_kelly", "/actions", limit=100))["items"]
+    actions = [a for a in listed if a["plan"] == "Outreach support"]
+    assert {(a["description"], a["status"], a["outcome"]) for a in actions} == {
+        (
+            "Go with Kate and the children to the first mother and baby club sessions",
+            "done",
+            "Kate now goes to the club on her own",
+        ),
+        (
+            "Help Kate arrange childcare through the centre for her part-time work",
+            "done",
+            "Childcare arranged at the centre; Kate starts part-time work",
+        ),
+    }
+    assert len({a["family_id"] for a in actions}) == 1
+    assert {a["owner_practitioner_id"] for a in actions} == {demo.practitioner("c1_kelly")}
+    # The centre's actions are its own: neither the health visitor nor housing sees them.
+    for who in ("c1_health_visitor", "c1_housing_officer"):
+        theirs = (await demo.get(who, "/actions", limit=100))["items"]
+        assert not {a["id"] for a in theirs} & {a["id"] for a in actions}
+        assert await demo.status(who, f"/actions/{actions[0]['id']}") == 404
+    view = await demo.summary_of("c1_kelly", "c1_kate", "family_support")
+    assert any(s.startswith("Kate is returning to work part-time") for s in _summaries(view))
+
+
 async def test_case_2_consent_for_attendance_does_not_cover_health(demo):
     volunteer = "Volunteer worried Ben may not hear well"
     health = await demo.summary_of("c2_health_visitor", "c2_ben", "health_care")
@@ -193,6 +220,60 @@ async def test_case_8_history_brought_together_and_no_closing_without_follow_up(
     [history] = [e for e in seen["entries"] if e["relationship_to_child"] == "household member"]
     assert history["summary"].startswith("Historical: two of his children")
     assert history["shared"]["basis"] == "decision"
+
+
+async def test_case_8_closed_again_after_the_birth_and_the_overdue_follow_up_alerts(demo):
+    baby = demo.person("c8_baby")
+    # Probation's report that Maggie and Mark are together again was declined.
+    sent = (await demo.get("c8_probation_officer", "/referrals", box="sent"))["items"]
+    assert [r["status"] for r in sent] == ["accepted", "declined"]
+    assert sent[1]["decline_reason"].startswith("Maggie has a good level of support")
+    # The baby is born, with an NHS number; the midwife's referral after the birth is flagged
+    # as a re-referral (social care had closed) and accepted.
+    born = await demo.get("c8_midwife", f"/people/{baby}")
+    assert born["kind"] == "known" and born["date_of_birth"] and born["nhs_number"]
+    referred = (await demo.get("c8_midwife", "/referrals", box="sent"))["items"]
+    assert [(r["purpose"], r["re_referral"], r["status"]) for r in referred] == [
+        ("child_protection_enquiry", False, "accepted"),
+        ("child_in_need_assessment", True, "accepted"),
+    ]
+    # Social care's chronology of the baby holds the whole story, to the last failed visit.
+    chronology = await demo.get(
+        "c8_social_worker", f"/people/{baby}/chronology", purpose="child_protection_enquiry"
+    )
+    told = [e["summary"] for e in chronology["entries"]]
+    assert "Maggie and Mark have resumed their relationship" in told
+    assert told[-1] == "Two further visits: no answer at Mark's address"
+    # The first follow-up: the midwife accepted it and her review is done (the birth).
+    [antenatal] = [
+        r for r in (await demo.get("c8_midwife", "/reviews"))["items"] if r["child_id"] == baby
+    ]
+    assert antenatal["follow_up_id"] and antenatal["status"] == "done"
+    first = await demo.get("c8_midwife", f"/follow-ups/{antenatal['follow_up_id']}")
+    assert first["accepted_at"] and first["monitor_practitioner_id"] == demo.practitioner(
+        "c8_midwife"
+    )
+    # Social care closed again: in the index, the baby is left with the midwife and the
+    # health visitor who monitors it.
+    index = await demo.get("c8_health_visitor", f"/people/{baby}/index")
+    assert {i["agency_name"] for i in index["involvements"]} == {
+        "Brackenford Community Midwifery",
+        "Brackenford Health Visiting Service",
+    }
+    # The second follow-up: the health visitor accepted it, could not get access (two failed
+    # contacts), and its review is overdue ...
+    [review] = (await demo.get("c8_health_visitor", "/reviews", overdue=True))["items"]
+    follow_up = await demo.get("c8_health_visitor", f"/follow-ups/{review['follow_up_id']}")
+    assert follow_up["accepted_at"] and follow_up["failed_contacts"] == 2
+    assert follow_up["review"]["overdue"] and follow_up["review"]["status"] == "scheduled"
+    assert follow_up["ended_by"] == demo.practitioner("c8_social_worker")
+    # ... so the social worker who ended the involvement is alerted.
+    alerts = await demo.get("c8_social_worker", "/alerts")
+    assert ("follow_up_review_overdue", follow_up["id"]) in {
+        (a["kind"], a["object_id"]) for a in alerts
+    }
+    # Nobody else's: probation does not see the follow-up.
+    assert await demo.status("c8_probation_officer", f"/follow-ups/{follow_up['id']}") == 404
 
 
 async def test_case_9_group_referral_lead_professional_and_review_in_three_months(demo):

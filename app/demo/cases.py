@@ -1231,6 +1231,7 @@ CASE_7 = CaseSpec(
 )
 
 # Case 8 -----------------------------------------------------------------------------------------
+C8_BABY_NHS_NUMBER = "9990804176"  # Maggie's baby's, given at birth in the story
 _C8_AGENCIES = ("probation", "social_care", "police", "midwifery", "health_visiting", "hospital")
 CASE_8 = CaseSpec(
     number=8,
@@ -1279,13 +1280,15 @@ CASE_8 = CaseSpec(
                 ("midwifery", "Father of Maggie's expected baby"),
             ),
         ),
-        # No NHS number before birth, so only midwifery registers the baby at the start.
+        # No NHS number before birth, so only midwifery registers the baby at the start. The baby
+        # is born in the story (app/demo/stories.py::case_8), in time for the story to end before
+        # the demo is loaded: the midwife then gives it C8_BABY_NHS_NUMBER.
         PersonSpec(
             "c8_baby",
             None,
             "Turner",
             kind="unborn",
-            expected_date=date(2027, 2, 20),
+            expected_date=date(2026, 11, 8),
             registered_by=(("midwifery", "Expected baby"),),
         ),
         PersonSpec(  # Maggie's mother; name invented
@@ -1639,6 +1642,7 @@ _TEXT_MONTHS = {"c2_jake": 6, "c3_poppy": 12, "c9_lily": 13}
 
 def _check() -> None:
     nhs = [p.nhs_number for p in PEOPLE.values() if p.nhs_number is not None]
+    nhs.append(C8_BABY_NHS_NUMBER)
     assert all(n.startswith("999") and _nhs_ok(n) for n in nhs), "invalid NHS number"
     assert len(nhs) == len(set(nhs)), "duplicate NHS number"
     assert sum(len(c.people) for c in CASES) == len(PEOPLE), "duplicate person key"

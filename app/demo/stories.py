@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.demo.cases import PEOPLE, PRACTITIONERS
+from app.demo.cases import C8_BABY_NHS_NUMBER, PEOPLE, PRACTITIONERS
 from app.models.casework import (
     CafCreate,
     CafStatus,
@@ -29,6 +29,7 @@ from app.models.casework import (
     LeadAssign,
     Referral,
     ReferralCreate,
+    ReferralDecline,
 )
 from app.models.conferences import ConferenceCreate, ConferenceKind, ConferenceNoteIn, NoteKind
 from app.models.person import (
@@ -37,6 +38,7 @@ from app.models.person import (
     Involvement,
     PersonKind,
     PersonRegister,
+    PersonUpdate,
     RelationshipCreate,
     RelationshipKind,
 )
@@ -46,8 +48,10 @@ from app.models.plans import (
     ActionTransition,
     ConcernCreate,
     ConcernSource,
+    FailedContactIn,
     FollowUpIn,
     InvolvementEnd,
+    Review,
     ReviewCreate,
     ReviewOutcome,
     ReviewStatus,
@@ -563,7 +567,9 @@ SOUGHT = CafTransition(to=CafStatus.consent_sought)
 async def case_1(session: AsyncSession, cast: Cast) -> None:
     """Kate: with her consent the health visitor refers her to Kelly, the outreach worker; Kelly
     asks the midwife, housing and the health visitor for what they hold, and each shares what is
-    right to share; they agree to alert each other to concerns, and the midwife does."""
+    right to share; they agree to alert each other to concerns, and the midwife does. The repairs
+    are done, Kate goes to the club on her own and, in time, back to work part-time, with
+    childcare Kelly helps her arrange through the centre."""
     p = Play(session, cast)
     hv, kelly = "c1_health_visitor", "c1_kelly"
     midwife, housing = "c1_midwife", "c1_housing_officer"
@@ -739,6 +745,41 @@ async def case_1(session: AsyncSession, cast: Cast) -> None:
         "the children's centre",
         date(2026, 11, 24),
         level=NON_CONFIDENTIAL,
+    )
+    # In time, Kate returns to work part-time; Kelly helps her arrange childcare through the
+    # centre. The centre's own plan for the family: Kelly registers the children (the referral
+    # named them) and records what she did, both done, with outcomes.
+    for child in ("c1_oliver", "c1_mia"):
+        await p.register(kelly, child, "Outreach: referred with Kate by the health visitor")
+    cast.families["c1_outreach_family"] = await _family(
+        session, p.who(kelly), "Kate's family", [p.person(k) for k in (kate, "c1_oliver", "c1_mia")]
+    )
+    await p.action(
+        kelly,
+        plan="Outreach support",
+        description="Go with Kate and the children to the first mother and baby club sessions",
+        due=date(2026, 11, 17),
+        owner=kelly,
+        family="c1_outreach_family",
+        then=[STARTED, _done("Kate now goes to the club on her own")],
+    )
+    await p.record(
+        kelly,
+        kate,
+        C.family_circumstances,
+        "Kate is returning to work part-time; childcare for Oliver and Mia arranged through the "
+        "children's centre",
+        date(2026, 11, 30),
+        level=NON_CONFIDENTIAL,
+    )
+    await p.action(
+        kelly,
+        plan="Outreach support",
+        description="Help Kate arrange childcare through the centre for her part-time work",
+        due=date(2026, 11, 30),
+        owner=kelly,
+        family="c1_outreach_family",
+        then=[_done("Childcare arranged at the centre; Kate starts part-time work")],
     )
 
 
@@ -1661,8 +1702,15 @@ async def case_7(session: AsyncSession, cast: Cast) -> None:
 
 async def case_8(session: AsyncSession, cast: Cast) -> None:
     """Maggie: what the review says should have happened. The historical records of probation,
-    the police and social care are brought together in the unborn baby's chronology, and social
-    care does not close its involvement without a follow-up that the health visitor accepts."""
+    the police and social care are brought together in the unborn baby's chronology; social care
+    does not close its involvement without a follow-up that a named practitioner accepts (the
+    midwife, before the birth). Probation's report that Maggie and Mark are together again is
+    declined; the baby is born, the midwife refers again, and social care closes a second time,
+    with the health visitor accepting to monitor the baby and, this time, told Mark's history.
+    She cannot get access; the follow-up review goes overdue and the social worker is alerted.
+
+    Dates: the seed's year is compressed so that the story ends before the demo is loaded (the
+    baby is born in November 2026; the seed's "two months" after the birth are three weeks)."""
     p = Play(session, cast)
     probation, manager, social_worker = (
         "c8_probation_officer",
@@ -1718,7 +1766,7 @@ async def case_8(session: AsyncSession, cast: Cast) -> None:
         date(2019, 7, 22),
     )
     await p.record(
-        midwife, maggie, C.health, "Antenatal booking; baby due February", date(2026, 8, 3)
+        midwife, maggie, C.health, "Antenatal booking; baby due in November", date(2026, 4, 6)
     )
     # Maggie tells her probation officer; probation refers under s.47.
     await p.record(
@@ -1726,7 +1774,7 @@ async def case_8(session: AsyncSession, cast: Cast) -> None:
         maggie,
         C.family_circumstances,
         "Pregnant; names Mark as the father",
-        date(2026, 8, 17),
+        date(2026, 4, 20),
     )
     s47 = "Concern for the unborn child: the father's record of violence and abuse, and the "
     for subject, told in (
@@ -1790,16 +1838,9 @@ async def case_8(session: AsyncSession, cast: Cast) -> None:
         to_agency="social_care",
         purpose=P.child_protection_enquiry,
         reason="Pre-birth assessment asked for by children's social care: Maggie's baby, due in "
-        "February; the father is Mark.",
+        "November; the father is Mark.",
         expected="The initial assessment with respect to the unborn child.",
         accept_by=social_worker,
-    )
-    await p.record(
-        probation,
-        maggie,
-        C.family_circumstances,
-        "Maggie and Mark have resumed their relationship (reported to children's social care)",
-        date(2026, 10, 20),
     )
     await p.record(
         social_worker,
@@ -1807,38 +1848,107 @@ async def case_8(session: AsyncSession, cast: Cast) -> None:
         C.social_care,
         "Initial assessment (unborn child): seen four times at her mother's house; could not "
         "meet Mark. Maggie says they have separated and she has never had a violent "
-        "relationship. Concerns remain: the history, and the reported reconciliation",
-        date(2026, 11, 16),
+        "relationship. Concerns remain: the history of both parents",
+        date(2026, 6, 15),
     )
-    # Social care ends its involvement, but not without a follow-up someone owns.
-    involvement = (
-        await session.execute(
-            select(col(Involvement.id)).where(
-                Involvement.person_id == p.person(baby),
-                Involvement.agency_id == cast.agencies["social_care"],
-                col(Involvement.ended_at).is_(None),
-            )
-        )
-    ).scalar_one()
-    await plans.end_involvement(
+    # Social care ends its involvement, but not without a follow-up someone owns: the midwife,
+    # who sees Maggie antenatally.
+    await _close_with_follow_up(
+        p,
+        ended_by=social_worker,
+        monitor=midwife,
+        reason="Initial assessment complete: no further action by children's social care for "
+        "now (agreed with the team manager)",
+        what="Antenatal visits to Maggie: see her and Mark's home; refer again to children's "
+        "social care at once if access is refused or concerns grow",
+    )
+    # Probation learns that Maggie and Mark are together again and reports it (under the same
+    # s.47 decision); the social worker stands by her assessment and declines.
+    resumed = await p.record(
+        probation,
+        maggie,
+        C.family_circumstances,
+        "Maggie and Mark have resumed their relationship",
+        date(2026, 7, 20),
+    )
+    again = await p.refer(
+        probation,
+        [maggie],
+        to_agency="social_care",
+        purpose=P.child_protection_enquiry,
+        reason="Maggie and Mark are together again.",
+        expected="Reconsider the assessment of the unborn child.",
+        record_ids=[resumed],
+    )
+    await referrals.acknowledge(session, p.who(social_worker), again.id, ANY)
+    await referrals.decline(
         session,
         p.who(social_worker),
-        involvement,
-        InvolvementEnd(
-            reason="Initial assessment complete: no further action by children's social care "
-            "for now (agreed with the team manager)",
-            concerns_remain=True,
-            follow_up=FollowUpIn(
-                monitor_practitioner_id=cast.pid(hv),
-                review_on=cast.today + timedelta(days=14),
-                what="Antenatal visit to Maggie: see her and Mark's home; refer again to "
-                "children's social care at once if access is refused or concerns grow",
-            ),
-        ),
+        again.id,
+        ReferralDecline(reason="Maggie has a good level of support; the assessment stands"),
+        ANY,
     )
-    for alert in await plans.alerts_for(session, p.who(hv)):
-        if alert.kind == "follow_up_awaiting_acceptance":
-            await plans.accept_follow_up(session, p.who(hv), alert.object_id, ANY)
+    # The baby is born; Maggie moves in with Mark. The midwife's follow-up review is done, she
+    # records the birth with the baby's NHS number, and she refers again: a re-referral.
+    born = date(2026, 11, 3)
+    [midwife_review] = await _follow_up_reviews(p, midwife)
+    await plans.record_review(
+        session,
+        p.who(midwife),
+        midwife_review,
+        ReviewOutcome(
+            to=ReviewStatus.done,
+            outcome="Baby born; Maggie has moved in with Mark; referred again to social care",
+        ),
+        ANY,
+    )
+    await people.update_person(
+        session,
+        p.who(midwife),
+        p.person(baby),
+        PersonUpdate(
+            kind=PersonKind.known,
+            given_name="Baby",
+            date_of_birth=born,
+            nhs_number=C8_BABY_NHS_NUMBER,
+        ),
+        ANY,
+    )
+    await p.record(
+        midwife,
+        baby,
+        C.family_circumstances,
+        "Born 3 November; Maggie has moved in with Mark at his flat. Concerned for the baby's "
+        "welfare",
+        date(2026, 11, 5),
+    )
+    await p.refer(
+        midwife,
+        [baby, maggie],
+        to_agency="social_care",
+        purpose=P.child_in_need_assessment,
+        reason="Baby born; Maggie has moved in with Mark; concerned for the baby's welfare",
+        expected="Assess the baby's welfare",
+        accept_by=social_worker,  # after consulting the team manager: another initial assessment
+    )
+    for on, summary in (
+        (
+            date(2026, 11, 6),
+            "Second initial assessment: visited Maggie with the baby; Maggie coping well, the "
+            "baby appears well cared for; a further visit agreed in two weeks",
+        ),
+        (date(2026, 11, 20), "Letter sent about the visit; no reply at the agreed visit"),
+        (date(2026, 11, 27), "Two further visits: no answer at Mark's address"),
+    ):  # about Maggie, as the first assessment: in the baby's chronology as its mother's
+        await p.record(social_worker, maggie, C.social_care, summary, on)
+    # Closed again, but this time the health visitor accepts to monitor the baby, with a date.
+    hv_follow_up = await _close_with_follow_up(
+        p,
+        ended_by=social_worker,
+        monitor=hv,
+        reason="No further referrals; three failed visits",
+        what="Monitor the baby; refer again if necessary",
+    )
     # The seed's lesson: the monitor was never told the history. Social care tells her.
     await p.share_without_consent(
         social_worker,
@@ -1848,14 +1958,79 @@ async def case_8(session: AsyncSession, cast: Cast) -> None:
         record_ids=[mark_history],
         legal_basis=LegalBasis.risk_of_significant_harm,
         article9=SAFEGUARDING,
-        reasons="The health visitor monitors the baby, who will live with Mark: two of his "
-        "children were on the child protection register because of his violence. She must know "
-        "what to look for.",
+        reasons="The health visitor monitors the baby, who lives with Mark: two of his children "
+        "were on the child protection register because of his violence. She must know what to "
+        "look for.",
         consent_not_sought_reason="Mark would not meet social care; asking could put Maggie and "
         "the baby at risk.",
         told="Telling Mark could put Maggie and the baby at risk.",
         consulted=["Children's social care team manager"],
     )
+    # The health visitor cannot get access, and records each failed contact against the
+    # follow-up.
+    for note in ("No answer at Mark's address", "No answer; curtains drawn"):
+        await plans.record_failed_contact(
+            session, p.who(hv), hv_follow_up, FailedContactIn(note=note)
+        )
+    # "In the following weeks": the review date passes. The service rightly refuses to schedule
+    # a review in the past and has no way to move time, so the demo writes the date directly on
+    # the model (as tests/stories/steps_b.py::time_passes_for_review does in the story test):
+    # overdue, it alerts the social worker who ended the involvement.
+    [hv_review] = await _follow_up_reviews(p, hv)
+    review = await session.get(Review, hv_review)
+    assert review is not None
+    review.due_on = cast.today - timedelta(days=2)
+    await session.flush()
+
+
+async def _close_with_follow_up(
+    p: Play, *, ended_by: str, monitor: str, reason: str, what: str
+) -> uuid.UUID:
+    """Social care ends its current involvement with the baby while concerns remain, with a
+    follow-up arrangement: the named monitor, a review in two weeks; the monitor accepts it."""
+    involvement = (
+        await p.session.execute(
+            select(col(Involvement.id)).where(
+                Involvement.person_id == p.person("c8_baby"),
+                Involvement.agency_id == p.cast.agencies["social_care"],
+                col(Involvement.ended_at).is_(None),
+            )
+        )
+    ).scalar_one()
+    await plans.end_involvement(
+        p.session,
+        p.who(ended_by),
+        involvement,
+        InvolvementEnd(
+            reason=reason,
+            concerns_remain=True,
+            follow_up=FollowUpIn(
+                monitor_practitioner_id=p.cast.pid(monitor),
+                review_on=p.cast.today + timedelta(days=14),
+                what=what,
+            ),
+        ),
+    )
+    [follow_up] = [
+        alert.object_id
+        for alert in await plans.alerts_for(p.session, p.who(monitor))
+        if alert.kind == "follow_up_awaiting_acceptance"
+    ]
+    await plans.accept_follow_up(p.session, p.who(monitor), follow_up, ANY)
+    return follow_up
+
+
+async def _follow_up_reviews(p: Play, monitor: str) -> list[uuid.UUID]:
+    """The scheduled follow-up reviews the monitor is responsible for about the baby."""
+    rows = await p.session.execute(
+        select(col(Review.id)).where(
+            Review.child_id == p.person("c8_baby"),
+            Review.responsible_practitioner_id == p.cast.pid(monitor),
+            Review.status == ReviewStatus.scheduled.value,
+            col(Review.follow_up_id).is_not(None),
+        )
+    )
+    return list(rows.scalars())
 
 
 # --- Case 9 ------------------------------------------------------------------------------------
