@@ -529,3 +529,61 @@ async def test_purpose_is_required_and_closed(client):
         f"/people/{steve['id']}/summary", headers=holder.headers, params={"purpose": "curiosity"}
     )
     assert assert_problem(r, 422)["errors"][0]["field"] == "query:/purpose"
+
+
+async def test_chronology_reads_the_child_and_exactly_the_people_around_them(client):
+    """The chronology finds the people around the child in the same statement as the facts
+    (sharing._CHILD_AND_AROUND); each must be labelled (sharing.around_from) and nobody else read:
+    those with parental responsibility, the household (either way round, current) and the
+    child's family; not a parent without PR, an ended household tie or a parent's own partner."""
+    _, sc = await make_staffed_agency(client, name="Social care", kind="social_care")
+
+    async def someone(given: str, born: str = "1985-01-01") -> str:
+        person = await register_person(client, actor=sc, given_name=given, date_of_birth=born)
+        await add_record(
+            client,
+            actor=sc,
+            subject=person["id"],
+            category="family_circumstances",
+            level="non_confidential",
+            summary=f"About {given}",
+        )
+        return str(person["id"])
+
+    async def tie(person: str, related: str, kind: str, pr: bool = False, **extra) -> None:
+        body = {"person_id": person, "related_person_id": related, "kind": kind}
+        r = await client.post(
+            "/relationships",
+            headers=sc.headers,
+            json={**body, "parental_responsibility": pr, **extra},
+        )
+        assert r.status_code == 201, r.text
+
+    child = await someone("Child", "2016-01-01")
+    mum, dad, lodger, nan, aunt, ex, partner = [
+        await someone(n) for n in ("Mum", "Dad", "Lodger", "Nan", "Aunt", "Ex", "Partner")
+    ]
+    await tie(mum, child, "parent", pr=True)
+    await tie(dad, child, "parent")  # no parental responsibility, not of the household
+    await tie(child, lodger, "household_member")  # recorded the other way round
+    await tie(ex, child, "household_member", from_date="2020-01-01", to_date="2021-01-01")
+    await tie(partner, mum, "partner")  # around the mother, not the child
+    r = await client.post(
+        "/families",
+        headers=sc.headers,
+        json={"name": "Home", "members": [{"person_id": child}, {"person_id": nan}]},
+    )
+    assert r.status_code == 201, r.text
+    del aunt  # registered, related to nobody
+    r = await client.get(
+        f"/people/{child}/chronology",
+        headers=sc.headers,
+        params={"purpose": "child_in_need_assessment"},
+    )
+    assert r.status_code == 200, r.text
+    assert {e["summary"]: e["relationship_to_child"] for e in r.json()["entries"]} == {
+        "About Child": "child",
+        "About Mum": "parent with parental responsibility",
+        "About Lodger": "household member",
+        "About Nan": "household member",
+    }

@@ -13,7 +13,7 @@ from sqlmodel import select
 from app.deps import DpoDep, PaginationDep, SessionDep
 from app.models.sharing import Disclosure, DisclosurePublic
 from app.pagination import Page, keyset, make_page
-from app.routers.responses import READ_RESPONSES
+from app.routers.responses import READ_RESPONSES, encoded
 from app.services import audit
 from app.services.people import own_profile
 
@@ -55,7 +55,7 @@ async def list_disclosures(
     )
     result = make_page(rows, page, DisclosurePublic.model_validate, lambda d: d.id)
     if format == "json":
-        return result
+        return encoded(result)
     out = io.StringIO()
     fields = list(DisclosurePublic.model_fields)
     writer = csv.DictWriter(out, fieldnames=fields)

@@ -60,8 +60,13 @@ from app.services.conferences import (
 )
 from app.services.consents import ensure_agencies
 from app.services.people import agency_of
-from app.services.reads import people_around
-from app.services.sharing import consent_facts, has_interest, memberships_now, person_facts
+from app.services.sharing import (
+    consent_facts,
+    has_interest,
+    memberships_now,
+    people_around,
+    person_facts,
+)
 from app.services.versioning import update_versioned
 
 
@@ -636,7 +641,7 @@ async def concerns_known(
     shows it to any agency with interest; a concern raised, as the alerts tell the agencies
     involved; what was sent to it), never another agency's content, and nothing of another
     agency that is a sensitive service (its concern or decision would reveal it). Referrals and
-    decisions about the people around the person (services/reads.py::people_around) count too.
+    decisions about the people around the person (services/sharing.py::people_around) count too.
     Kinds, not contents: the refusal names no other agency."""
     known: list[str] = []
     if await child_status.current_status_holders(session, person_id):

@@ -3,15 +3,9 @@
 import uuid
 from collections import Counter
 
-import sqlalchemy as sa
-from sqlalchemy import or_
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
-from app.db import utcnow
 from app.errors import NotFound
-from app.jsonrows import Combined
-from app.models.person import FamilyMember, Relationship
 from app.models.sharing import (
     Chronology,
     ChronologyEntry,
@@ -139,66 +133,18 @@ async def one_record(
     return to_public(result.visible[0], purpose.value)
 
 
-_P_CHILD = sa.bindparam("child", type_=sa.Uuid)
-_AROUND = Combined(
-    {
-        "relationships": sa.select(
-            col(Relationship.person_id),
-            col(Relationship.related_person_id),
-            col(Relationship.kind),
-            col(Relationship.parental_responsibility),
-        ).where(
-            or_(
-                col(Relationship.related_person_id) == _P_CHILD,
-                col(Relationship.person_id) == _P_CHILD,
-            ),
-            or_(
-                col(Relationship.to_date).is_(None),
-                col(Relationship.to_date) >= sa.bindparam("today", type_=sa.Date),
-            ),
-        ),
-        "household": sa.select(col(FamilyMember.person_id)).where(
-            col(FamilyMember.family_id).in_(
-                sa.select(col(FamilyMember.family_id)).where(
-                    col(FamilyMember.person_id) == _P_CHILD
-                )
-            ),
-            col(FamilyMember.person_id) != _P_CHILD,
-        ),
-    }
-)
-
-
-async def people_around(session: AsyncSession, child_id: uuid.UUID) -> dict[uuid.UUID, str]:
-    """Those with parental responsibility for the child, and the child's household (one query)."""
-    stmt = _AROUND.statement(session.get_bind().dialect.name)
-    row = (await session.execute(stmt, {"child": child_id, "today": utcnow().date()})).one()
-    parts = _AROUND.decode(row)
-    around: dict[uuid.UUID, str] = {}
-    for person_id, related_id, kind, pr in parts["relationships"]:
-        if related_id == child_id and pr:
-            around[person_id] = f"{kind} with parental responsibility"
-        elif kind == "household_member":
-            other = person_id if related_id == child_id else related_id
-            around.setdefault(other, "household member")
-    for (other,) in parts["household"]:
-        around.setdefault(other, "household member")
-    around.pop(child_id, None)
-    return around
-
-
 async def chronology(
     session: AsyncSession, principal: Principal, child_id: uuid.UUID, purpose: Purpose
 ) -> Chronology:
-    around = await people_around(session, child_id)
     result = await read_records(
         session,
         principal,
         context_person_id=child_id,
-        subject_ids=[child_id, *around],
+        subject_ids=None,  # the child and the people around them, found with the facts
         purpose=purpose.value,
         endpoint="person.chronology",
     )
+    around = result.around
     entries = [
         ChronologyEntry(
             **to_public(v, purpose.value).model_dump(),

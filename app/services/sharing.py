@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import and_, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import visitors
 from sqlmodel import col, select
 
 from app.context import request_id_var
@@ -23,7 +24,13 @@ from app.errors import NotFound
 from app.jsonrows import Combined, Row
 from app.models.agency import Agency
 from app.models.casework import Referral, ReferralStatus, ReferralSubject
-from app.models.person import CompetenceAssessment, Involvement, PersonProfile, Relationship
+from app.models.person import (
+    CompetenceAssessment,
+    FamilyMember,
+    Involvement,
+    PersonProfile,
+    Relationship,
+)
 from app.models.sharing import (
     Article6Basis,
     ConsentStatement,
@@ -489,6 +496,99 @@ def _records_q(by_id: bool, after: bool) -> sa.Select[Any]:
     return stmt
 
 
+# --- the people around a child (a chronology's subjects besides the child) ---
+# Those with parental responsibility for the child and the child's household: relationships
+# recorded with the child that are current, and the members of the child's families.
+_RELATIONSHIP_CURRENT = or_(
+    col(Relationship.to_date).is_(None), col(Relationship.to_date) >= P_TODAY
+)
+AROUND_PARTS = {
+    "around_relationships": sa.select(
+        col(Relationship.person_id),
+        col(Relationship.related_person_id),
+        col(Relationship.kind),
+        col(Relationship.parental_responsibility),
+    ).where(
+        or_(
+            col(Relationship.related_person_id) == P_PERSON,
+            col(Relationship.person_id) == P_PERSON,
+        ),
+        _RELATIONSHIP_CURRENT,
+    ),
+    "around_household": sa.select(col(FamilyMember.person_id)).where(
+        col(FamilyMember.family_id).in_(
+            sa.select(col(FamilyMember.family_id)).where(col(FamilyMember.person_id) == P_PERSON)
+        ),
+        col(FamilyMember.person_id) != P_PERSON,
+    ),
+}
+_HOUSEHOLD = "household_member"
+# The same people (and the child) as a subquery, for reading all their facts in the same
+# round trip as the child's; `around_from` must agree with it.
+_CHILD_AND_AROUND = sa.union(
+    sa.select(sa.cast(P_PERSON, sa.Uuid)),
+    sa.select(col(Relationship.person_id)).where(
+        col(Relationship.related_person_id) == P_PERSON,
+        col(Relationship.parental_responsibility).is_(True),
+        _RELATIONSHIP_CURRENT,
+    ),
+    sa.select(col(Relationship.person_id)).where(
+        col(Relationship.related_person_id) == P_PERSON,
+        col(Relationship.kind) == _HOUSEHOLD,
+        _RELATIONSHIP_CURRENT,
+    ),
+    sa.select(col(Relationship.related_person_id)).where(
+        col(Relationship.person_id) == P_PERSON,
+        col(Relationship.kind) == _HOUSEHOLD,
+        _RELATIONSHIP_CURRENT,
+    ),
+    sa.select(col(FamilyMember.person_id)).where(
+        col(FamilyMember.family_id).in_(
+            sa.select(col(FamilyMember.family_id)).where(col(FamilyMember.person_id) == P_PERSON)
+        )
+    ),
+).scalar_subquery()
+
+
+def around_from(child_id: uuid.UUID, parts: dict[str, list[Row]]) -> dict[uuid.UUID, str]:
+    """Each person around the child, with how they relate to the child."""
+    around: dict[uuid.UUID, str] = {}
+    for person_id, related_id, kind, pr in parts["around_relationships"]:
+        if related_id == child_id and pr:
+            around[person_id] = f"{kind} with parental responsibility"
+        elif kind == _HOUSEHOLD:
+            other = person_id if related_id == child_id else related_id
+            around.setdefault(other, "household member")
+    for (other,) in parts["around_household"]:
+        around.setdefault(other, "household member")
+    around.pop(child_id, None)
+    return around
+
+
+_AROUND = Combined(AROUND_PARTS)
+
+
+async def people_around(session: AsyncSession, child_id: uuid.UUID) -> dict[uuid.UUID, str]:
+    """Those with parental responsibility for the child, and the child's household (one query)."""
+    stmt = _AROUND.statement(session.get_bind().dialect.name)
+    row = (await session.execute(stmt, {"person": child_id, "today": utcnow().date()})).one()
+    return around_from(child_id, _AROUND.decode(row))
+
+
+def _with_ids(stmt: sa.Select[Any], ids: Any) -> sa.Select[Any]:
+    """`stmt` reading the people of the subquery `ids` instead of the `ids` parameter."""
+
+    def swap(element: Any, **kw: Any) -> Any:
+        if isinstance(element, sa.BindParameter) and element.key == "ids":
+            return ids
+        return None  # not replaced: go on into it
+
+    opts: dict[str, Any] = {}
+    swapped = visitors.replacement_traverse(stmt, opts, swap)
+    assert isinstance(swapped, sa.Select)
+    return swapped
+
+
 @dataclass
 class ReadFacts:
     """Everything one read needs from the database, fetched in one round trip."""
@@ -532,6 +632,19 @@ _READ_MANY = Combined(
         "interested": INTERESTED_Q,
         "held": _HELD_MANY_Q,
     }
+)
+
+# A child's chronology: the child's and the people around them's facts, with who they are.
+_READ_CHRONOLOGY = Combined(
+    {
+        **{
+            name: _with_ids(q, _CHILD_AND_AROUND)
+            for name, q in {**_READ_PARTS, "records": _records_q(False, False)}.items()
+        },
+        **AROUND_PARTS,
+    },
+    INTEREST.label("interest"),
+    _HELD.label("held"),
 )
 
 
@@ -593,6 +706,25 @@ async def load_read_facts(
     )
 
 
+async def load_chronology_facts(
+    session: AsyncSession, agency_id: uuid.UUID, child_id: uuid.UUID, now: datetime
+) -> tuple[ReadFacts, dict[uuid.UUID, str]]:
+    """`load_read_facts` for a child and the people around them, found in the same statement."""
+    stmt = _READ_CHRONOLOGY.statement(session.get_bind().dialect.name)
+    row = (await session.execute(stmt, interest_params(agency_id, child_id, now))).one()
+    parts = _READ_CHRONOLOGY.decode(row)
+    around = around_from(child_id, parts)
+    context = frozenset([child_id])
+    facts = _facts_from(
+        parts,
+        [child_id, *around],
+        now,
+        interested=context if row.interest else frozenset(),
+        held=context if row.held else frozenset(),
+    )
+    return facts, around
+
+
 async def load_many_facts(
     session: AsyncSession, agency_id: uuid.UUID, person_ids: Sequence[uuid.UUID], now: datetime
 ) -> ReadFacts:
@@ -624,6 +756,7 @@ class ReadResult:
     withheld: Counter[str]
     generated_at: datetime
     has_more: bool = False
+    around: dict[uuid.UUID, str] = field(default_factory=dict)  # a chronology's other people
 
 
 def _evaluate(
@@ -720,23 +853,31 @@ async def read_records(
     principal: Principal,
     *,
     context_person_id: uuid.UUID,
-    subject_ids: Sequence[uuid.UUID],
+    subject_ids: Sequence[uuid.UUID] | None,
     purpose: str,
     endpoint: str,
     record_ids: Sequence[uuid.UUID] | None = None,
     after: uuid.UUID | None = None,
     limit: int | None = None,
 ) -> ReadResult:
-    """Every current record about `subject_ids` the caller may see for `purpose`, in id order.
+    """Every current record about `subject_ids` the caller may see for `purpose`, in id order;
+    `subject_ids` None: the child `context_person_id` and the people around them (a chronology;
+    `ReadResult.around` tells who they are).
 
     Interest is the caller's interest in `context_person_id` (the child, for a chronology); each
     record needs its own subject's basis. No interest and nothing of its own: 404, audited.
     """
     assert principal.agency_id is not None
     now = utcnow()
-    f = await load_read_facts(
-        session, principal.agency_id, context_person_id, subject_ids, now, record_ids, after
-    )
+    around: dict[uuid.UUID, str] = {}
+    if subject_ids is None:
+        f, around = await load_chronology_facts(
+            session, principal.agency_id, context_person_id, now
+        )
+    else:
+        f = await load_read_facts(
+            session, principal.agency_id, context_person_id, subject_ids, now, record_ids, after
+        )
     if context_person_id not in f.interested | f.held:
         raise _no_interest(
             principal, endpoint, "record" if record_ids else "person", context_person_id, purpose
@@ -747,6 +888,7 @@ async def read_records(
     disclosures: list[dict[str, Any]] = []
     entry = _read_entry(principal, f, result, context_person_id, purpose, endpoint, disclosures)
     await append_many(session, principal, [entry], disclosures)
+    result.around = around
     return result
 
 
