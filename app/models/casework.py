@@ -173,6 +173,13 @@ class IndexEntry(SQLModel):
     early_help_assessment: "CafInIndex | None" = None
 
 
+class LeadInHistory(ContactCard):
+    """A lead professional the child has had: who, from when, until when (None: still lead)."""
+
+    since: datetime
+    until: datetime | None
+
+
 class LeadPublic(SQLModel):
     id: uuid.UUID
     person_id: uuid.UUID

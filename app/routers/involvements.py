@@ -7,7 +7,13 @@ from fastapi.responses import JSONResponse
 
 from app.deps import AgencyPrincipalDep, CreatorDep, SessionDep
 from app.idempotency import Created
-from app.models.casework import IndexEntry, InvolvementDeclare, LeadAssign, LeadPublic
+from app.models.casework import (
+    IndexEntry,
+    InvolvementDeclare,
+    LeadAssign,
+    LeadInHistory,
+    LeadPublic,
+)
 from app.models.person import InvolvementPublic
 from app.routers.responses import CREATE_RESPONSES, READ_RESPONSES
 from app.services import involvements
@@ -80,3 +86,15 @@ async def assign_lead(
         return Created(LeadPublic.model_validate(lead), f"/people/{person_id}/index")
 
     return await creator(body, create)
+
+
+@router.get(
+    "/lead-professionals",
+    response_model=list[LeadInHistory],
+    responses=READ_RESPONSES,
+    summary="Every lead professional the child has had, with dates (authorised workers)",
+)
+async def lead_history(
+    person_id: uuid.UUID, session: SessionDep, principal: AgencyPrincipalDep
+) -> list[LeadInHistory]:
+    return await involvements.lead_history(session, principal, person_id)

@@ -115,7 +115,13 @@ async def current(
 
 
 # Reads of a child's file that count as look-ups.
-LOOKUPS = ("person.summary.read", "person.records.read", "person.chronology.read", "index.lookup")
+LOOKUPS = (
+    "person.summary.read",
+    "person.records.read",
+    "person.chronology.read",
+    "index.lookup",
+    "lead.history",
+)
 ACCESS_WINDOW = timedelta(days=30)
 
 

@@ -1,7 +1,7 @@
 """Involvements, the involvement index (what ContactPoint did) and the lead professional."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from app.db import utcnow
 from app.errors import Forbidden, Invalid, NotFound
-from app.jsonrows import Combined
+from app.jsonrows import Combined, Row
 from app.models.agency import Agency, AgencyService
 from app.models.casework import (
     CafInIndex,
@@ -22,6 +22,7 @@ from app.models.casework import (
     IndexInvolvement,
     InvolvementDeclare,
     LeadAssign,
+    LeadInHistory,
     LeadProfessional,
 )
 from app.models.identity import AccessRole, Practitioner
@@ -171,13 +172,12 @@ _INDEX = Combined(
             col(Involvement.person_id) == P_PERSON,
             or_(col(Involvement.ended_at).is_(None), col(Involvement.ended_at) > P_NOW),
         ),
-        "lead": sa.select(col(LeadProfessional.started_at), *_CARD_COLUMNS)
+        "leads": sa.select(
+            col(LeadProfessional.started_at), col(LeadProfessional.ended_at), *_CARD_COLUMNS
+        )
         .join_from(LeadProfessional, Agency, col(Agency.id) == LeadProfessional.agency_id)
         .join(Practitioner, col(Practitioner.id) == LeadProfessional.practitioner_id)
-        .where(
-            col(LeadProfessional.person_id) == P_PERSON,
-            col(LeadProfessional.ended_at).is_(None),
-        ),
+        .where(col(LeadProfessional.person_id) == P_PERSON),
         "cafs": sa.select(
             col(EarlyHelpAssessment.created_at),
             col(EarlyHelpAssessment.id),
@@ -197,11 +197,14 @@ _INDEX = Combined(
 )
 
 
-async def index_entry(
-    session: AsyncSession, principal: Principal, person_id: uuid.UUID
-) -> IndexEntry:
-    """Who works with a child: contact details only. Authorised workers of an agency with interest;
-    every look-up audited; a sensitive service only if the person agreed it may be shown."""
+Shown = Callable[[uuid.UUID, bool], bool]
+
+
+async def _index_facts(
+    session: AsyncSession, principal: Principal, person_id: uuid.UUID, action: str
+) -> tuple[dict[str, list[Row]], Shown]:
+    """The index's facts for an authorised worker of an agency with interest (404, then 403,
+    both audited), and whether an agency (id, sensitive) may be shown to the caller."""
     agency_id = agency_of(principal)
     now = utcnow()
     stmt = _INDEX.statement(session.get_bind().dialect.name)
@@ -211,7 +214,7 @@ async def index_entry(
         raise NotFound(
             "person",
             audit_refusal=RefusalAudit(
-                principal, "index.lookup", "person", person_id, subject_person_id=person_id
+                principal, action, "person", person_id, subject_person_id=person_id
             ),
         )
     if not principal.has(AccessRole.authorised_worker):
@@ -219,7 +222,7 @@ async def index_entry(
             "Only an authorised worker may look up the involvement index.",
             audit_refusal=RefusalAudit(
                 principal,
-                "index.lookup",
+                action,
                 "person",
                 person_id,
                 subject_person_id=person_id,
@@ -240,6 +243,15 @@ async def index_entry(
             or involvement_shown(agency, request, consents, person)
         )
 
+    return parts, shown
+
+
+async def index_entry(
+    session: AsyncSession, principal: Principal, person_id: uuid.UUID
+) -> IndexEntry:
+    """Who works with a child: contact details only. Authorised workers of an agency with interest;
+    every look-up audited; a sensitive service only if the person agreed it may be shown."""
+    parts, shown = await _index_facts(session, principal, person_id, "index.lookup")
     involvements = []
     for started_at, source, *contact in sorted(parts["involvements"], key=lambda r: r[0]):
         card, agency, sensitive = _card_of(contact)
@@ -248,9 +260,9 @@ async def index_entry(
                 IndexInvolvement(**card.model_dump(), since=started_at, source=source)
             )
     lead_card, lead_since = None, None
-    for started_at, *contact in parts["lead"]:
+    for started_at, ended_at, *contact in parts["leads"]:
         card, agency, sensitive = _card_of(contact)
-        if shown(agency, sensitive):
+        if ended_at is None and shown(agency, sensitive):
             lead_card, lead_since = card, started_at
     # The latest open CAF among those whose holder is shown: a hidden service's newer CAF must
     # not make an older one disappear (rule 7: nothing that changes reveals it).
@@ -276,6 +288,29 @@ async def index_entry(
         lead_since=lead_since,
         early_help_assessment=caf,
     )
+
+
+async def lead_history(
+    session: AsyncSession, principal: Principal, person_id: uuid.UUID
+) -> list[LeadInHistory]:
+    """Every lead professional the child has had, oldest first (case 10: Nadine, then Eddie):
+    contact details and dates only, as the index shows them; audited as a look-up."""
+    parts, shown = await _index_facts(session, principal, person_id, "lead.history")
+    history = []
+    for started_at, ended_at, *contact in sorted(parts["leads"], key=lambda r: r[0]):
+        card, agency, sensitive = _card_of(contact)
+        if shown(agency, sensitive):
+            history.append(LeadInHistory(**card.model_dump(), since=started_at, until=ended_at))
+    await audit.append(
+        session,
+        principal,
+        action="lead.history",
+        object_type="person",
+        object_id=person_id,
+        subject_person_id=person_id,
+        detail={"shown": len(history)},
+    )
+    return history
 
 
 async def assign_lead(

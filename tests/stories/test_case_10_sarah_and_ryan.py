@@ -633,6 +633,14 @@ async def test_case_10_sarah_and_ryan(client):
                 "Social worker",
             )
         assert drug.agency_id not in str(await index_of(client, pastoral, ryan["id"]))
+        # The transfer is on record: Nadine was lead until today, Eddie is lead since.
+        leads = await get(client, pastoral, f"/people/{ryan['id']}/lead-professionals")
+        assert [(lead["practitioner_id"], lead["until"] is None) for lead in leads] == [
+            (nadine.practitioner_id, False),
+            (eddie.practitioner_id, True),
+        ]
+        await not_found(client, psa, f"/people/{ryan['id']}/lead-professionals")
+        await get(client, teacher, f"/people/{ryan['id']}/lead-professionals", status=403)
         # CP-IS: Ryan is a child in need; when the school looks him up, Eddie, now his lead
         # professional, is told, and social care sees the look-up. The drug service's look-up
         # is never shown, though Sarah agreed social care may know it works with her.
