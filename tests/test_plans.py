@@ -7,7 +7,13 @@ from datetime import date, timedelta
 from sqlalchemy import update
 
 from app.models.plans import Review
-from tests.factories import make_practitioner, make_staffed_agency, register_person
+from tests.factories import (
+    give_consent,
+    make_practitioner,
+    make_staffed_agency,
+    register_person,
+    relate,
+)
 from tests.stories.steps_a import nhs
 from tests.test_auth import assert_problem
 
@@ -125,15 +131,37 @@ async def test_case_1_agencies_alert_each_other_of_concerns(client):
     assert "crying" not in str(alerts)
     assert (await client.get("/alerts", headers=housing.headers)).json() == []
     assert (await client.get("/alerts", headers=stranger.headers)).json() == []
-    # A sensitive service's concern names no one.
-    await client.post(
+    # A sensitive service's concern: even unnamed, an alert would tell that it works with the
+    # child, so the others are alerted only once the family agreed they may know it.
+    r = await client.post(
         "/concerns",
         headers=clinic.headers,
         json={"child_id": oliver["id"], "summary": "Mother disclosed violence", "source": "family"},
     )
+    assert r.status_code == 201, r.text
+    before = (await client.get("/alerts", headers=kelly.headers)).json()
+    assert [a["kind"] for a in before] == ["concern_raised"]
+    assert "clinic" not in str(before).lower() and "another agency" not in str(before).lower()
+    kate = await register_person(
+        client, actor=clinic, given_name="Kate", date_of_birth="1990-01-01"
+    )
+    await relate(client, clinic, kate["id"], oliver["id"])
+    await give_consent(
+        client,
+        actor=clinic,
+        decision="granted",
+        subjects=[oliver["id"]],
+        given_by=[kate["id"]],
+        recipients=[kelly.agency_id],
+        purposes=["family_support"],
+        show_involvement=True,
+    )
     texts = [a["text"] for a in (await client.get("/alerts", headers=kelly.headers)).json()]
-    assert any(t.startswith("Another agency") for t in texts)
-    assert "clinic" not in " ".join(texts).lower()
+    assert any(t.startswith("Sexual health clinic raised a concern") for t in texts)
+    housing_texts = [
+        a["text"] for a in (await client.get("/alerts", headers=housing.headers)).json()
+    ]
+    assert "clinic" not in " ".join(housing_texts).lower()
 
 
 async def _review(client, actor, about: dict, **extra):

@@ -72,6 +72,22 @@ async def on_group_agenda(
     return row.first() is not None
 
 
+async def family_on_group_agenda(
+    session: AsyncSession, group_id: uuid.UUID, family_id: uuid.UUID
+) -> bool:
+    """Whether the group has had the family on a meeting's agenda within the last 12 months."""
+    row = await session.execute(
+        select(GroupAgendaEntry.id)
+        .where(
+            GroupAgendaEntry.group_id == group_id,
+            GroupAgendaEntry.family_id == family_id,
+            col(GroupAgendaEntry.meeting_on) >= _window_start(utcnow()),
+        )
+        .limit(1)
+    )
+    return row.first() is not None
+
+
 async def group_subject(
     session: AsyncSession,
     principal: Principal,
@@ -99,18 +115,8 @@ async def group_family(
     field: str,
 ) -> None:
     """One of the caller's agency's families or, for a group's work, a family on its agenda."""
-    if group_id is not None:
-        row = await session.execute(
-            select(GroupAgendaEntry.id)
-            .where(
-                GroupAgendaEntry.group_id == group_id,
-                GroupAgendaEntry.family_id == family_id,
-                col(GroupAgendaEntry.meeting_on) >= _window_start(utcnow()),
-            )
-            .limit(1)
-        )
-        if row.first() is not None:
-            return
+    if group_id is not None and await family_on_group_agenda(session, group_id, family_id):
+        return
     try:
         await get_family(session, principal, family_id)
     except NotFound as e:

@@ -54,8 +54,10 @@ from app.services.conferences import (
     agenda_people,
     attending_agencies,
     ensure_group_member,
+    family_on_group_agenda,
     group_family,
     group_subject,
+    on_group_agenda,
     visible_conference,
 )
 from app.services.consents import ensure_agencies
@@ -80,6 +82,18 @@ async def _about(
 ) -> uuid.UUID | None:
     """The child (or family) a plan item is about must be one the caller's agency knows, or, for
     a group's work, one on the group's agenda."""
+    if group_id is not None:
+        # Every current member reads a group's plan: only people the group's work covers (on its
+        # agenda), never someone known to the recording agency alone (rule 2).
+        # For the group's work, someone not on its agenda does not exist (404, as unknown).
+        if child_id is not None:
+            if not await on_group_agenda(session, group_id, child_id, utcnow()):
+                raise NotFound("person", field="body:/child_id")
+            return child_id
+        assert family_id is not None
+        if not await family_on_group_agenda(session, group_id, family_id):
+            raise NotFound("family", field="body:/family_id")
+        return None
     if child_id is not None:
         await group_subject(session, principal, child_id, group_id, "body:/child_id", action)
         return child_id
@@ -199,6 +213,9 @@ async def _agreed_at(
     except NotFound as e:
         e.field = "body:/conference_id"
         raise
+    if data.group_id is not None and data.group_id != conference.group_id:
+        # Filed under another group, its members would learn of a meeting they do not attend.
+        raise Invalid("The conference is not the group's meeting.", field="body:/group_id")
     if owner_agency not in await attending_agencies(session, conference.id):
         raise Invalid(
             "The owner's agency does not attend the conference.", field="body:/owner_agency_id"
@@ -986,8 +1003,15 @@ async def alerts_for(session: AsyncSession, principal: Principal) -> list[Alert]
             col(Concern.created_at) >= utcnow() - timedelta(days=CONCERN_ALERT_DAYS),
         )
     )
+    now = utcnow()
     for concern, raiser in concerns:
-        who = "Another agency" if raiser.sensitive_service else raiser.name
+        # Even unnamed, a sensitive service's concern would reveal that it works with the child
+        # (rule 7): it is told only where the index would show that service to the reader.
+        if raiser.sensitive_service and not await _involvement_shown_to(
+            session, raiser.id, agency_id, concern.child_id, now
+        ):
+            continue
+        who = raiser.name
         alerts.append(
             Alert(
                 kind="concern_raised",
@@ -999,8 +1023,9 @@ async def alerts_for(session: AsyncSession, principal: Principal) -> list[Alert]
                 since=concern.created_at.date(),
             )
         )
-    leads = list(
-        (
+    leads = [
+        lead
+        for lead in (
             await session.execute(
                 select(LeadProfessional).where(
                     LeadProfessional.practitioner_id == me,
@@ -1008,7 +1033,9 @@ async def alerts_for(session: AsyncSession, principal: Principal) -> list[Alert]
                 )
             )
         ).scalars()
-    )
+        # A lead whose agency no longer has interest in the child is told nothing more of them.
+        if await has_interest(session, lead.agency_id, lead.person_id, now)
+    ]
     alerts += await _declared_involvements(session, leads)
     # CP-IS: when another agency looks up a child on a plan, the lead professional is told.
     for child_id in (lead.person_id for lead in leads):
@@ -1029,6 +1056,23 @@ async def alerts_for(session: AsyncSession, principal: Principal) -> list[Alert]
                 )
             )
     return alerts
+
+
+async def _involvement_shown_to(
+    session: AsyncSession,
+    service_id: uuid.UUID,
+    reader_agency_id: uuid.UUID,
+    person_id: uuid.UUID | None,
+    now: datetime,
+) -> bool:
+    """Whether the person agreed that the reader may know this sensitive service works with them
+    (as the index decides)."""
+    if person_id is None:
+        return False
+    request = Request(reader_agency_id, "index", now, await memberships_now(session, now))
+    person = (await person_facts(session, [person_id], now.date()))[person_id]
+    consents = (await consent_facts(session, [person_id])).facts
+    return involvement_shown(service_id, request, consents, person)
 
 
 DECLARED_ALERT_DAYS = 30
