@@ -169,6 +169,25 @@ async def test_case_5_jag_meetings_select_families_and_actions_are_reviewed(demo
     actions = (await demo.get("c5_connexions_adviser", "/actions"))["items"]
     [club] = [a for a in actions if "youth club" in a["description"]]
     assert club["status"] == "done" and "severed her ties" in club["outcome"]
+    # Agreed at the October meeting, whose named practitioners are minuted; on the JAG's plan.
+    assert club["group_id"] == jag["id"] and club["conference_id"]
+    october = await demo.get("c5_housing_officer", f"/conferences/{club['conference_id']}")
+    assert october["title"] == "JAG monthly meeting, October"
+    assert demo.practitioner("c5_connexions_adviser") in {
+        a["practitioner_id"] for a in october["attendees"]
+    }
+    assert club["id"] in october["action_ids"] and len(october["action_ids"]) == 8
+    # Social care, which owns the assessment but was not there, sees neither the meeting nor its
+    # actions; its own action is on the plan only.
+    assert await demo.status("c5_social_worker", f"/conferences/{october['id']}") == 404
+    [assessment] = (await demo.get("c5_social_worker", "/actions", group_id=jag["id"]))["items"]
+    assert assessment["owner_practitioner_id"] == demo.practitioner("c5_social_worker")
+    assert assessment["group_id"] == jag["id"] and assessment["conference_id"] is None
+    # Progress reviewed at each meeting: the group's reviews, listed to its members only.
+    reviews = (await demo.get("c5_police_deputy", "/reviews", group_id=jag["id"]))["items"]
+    assert sorted(r["status"] for r in reviews) == ["done"] * 3 + ["scheduled"] * 3
+    assert {r["due_on"] for r in reviews if r["status"] == "scheduled"} == {"2026-12-09"}
+    assert await demo.status("c5_social_worker", f"/reviews?group_id={jag['id']}") == 404
 
 
 async def test_case_6_consultant_overrides_the_refusal(demo):
@@ -295,6 +314,26 @@ async def test_case_10_lead_passes_to_the_social_worker_child_in_need(demo):
     assert status["social_worker"]["practitioner_name"] == "Eddie Coleman"
     reviews = (await demo.get("c10_eddie", "/reviews"))["items"]
     assert [_months_out(r["due_on"], 2) for r in reviews] == [True]
+    # The child in need meeting: Eddie and Nadine attended; the actions of their agencies are
+    # tied to it, not the drug service's outreach or the school's learning mentor.
+    [cin] = [
+        a["conference_id"]
+        for a in (await demo.get("c10_eddie", "/actions"))["items"]
+        if a["description"].startswith("Sarah's boyfriend")
+    ]
+    meeting = await demo.get("c10_nadine", f"/conferences/{cin}")
+    assert {a["practitioner_id"] for a in meeting["attendees"]} == {
+        demo.practitioner("c10_eddie"),
+        demo.practitioner("c10_nadine"),
+    }
+    tied = (await demo.get("c10_eddie", "/actions", conference_id=cin))["items"]
+    assert sorted(a["owner_practitioner_id"] for a in tied) == sorted(
+        [demo.practitioner("c10_eddie"), demo.practitioner("c10_nadine")]
+    )
+    # Nadine sees the one Space 4 Me owns; social care's own action is not hers to see.
+    assert meeting["action_ids"] == [
+        a["id"] for a in tied if a["owner_practitioner_id"] == demo.practitioner("c10_nadine")
+    ]
     # The school's disclosure reached Nadine on the pastoral manager's decision, not consent.
     view = await demo.summary_of("c10_nadine", "c10_ryan", "family_support")
     told = [r for r in view["records"] if r["summary"].startswith("Tired and withdrawn")]

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -425,8 +426,12 @@ class Play:
         child: str | None = None,
         family: str | None = None,
         then: Sequence[ActionTransition] = (),
+        group: str | None = None,
+        conference: uuid.UUID | None = None,
     ) -> uuid.UUID:
-        """An action with its owner (a practitioner, or only an agency); `then` moves it on."""
+        """An action with its owner (a practitioner, or only an agency); `then` moves it on. A
+        group's action is on its plan (`group`); one agreed at a meeting is tied to it
+        (`conference`: the owner's agency attended)."""
         owner_agency_id = (
             self.cast.agency_of(owner)
             if owner
@@ -440,6 +445,8 @@ class Play:
             ActionCreate(
                 child_id=self.person(child) if child else None,
                 family_id=self.cast.families[family] if family else None,
+                group_id=self.cast.groups[group] if group else None,
+                conference_id=conference,
                 plan=plan,
                 description=description,
                 owner_agency_id=owner_agency_id,
@@ -454,6 +461,16 @@ class Play:
     async def move(self, actor: str, action_id: uuid.UUID, step: ActionTransition) -> None:
         await plans.move_action(self.session, self.who(actor), action_id, step, ANY)
 
+    async def review_done(self, actor: str, review_id: uuid.UUID, outcome: str) -> None:
+        """A review recorded done with its outcome (a recurring one schedules the next)."""
+        await plans.record_review(
+            self.session,
+            self.who(actor),
+            review_id,
+            ReviewOutcome(to=ReviewStatus.done, outcome=outcome),
+            ANY,
+        )
+
     async def review(
         self,
         actor: str,
@@ -464,13 +481,16 @@ class Play:
         child: str | None = None,
         family: str | None = None,
         every_days: int | None = None,
+        group: str | None = None,
     ) -> uuid.UUID:
+        """A review; a group's (`group`) is read by the group's current members."""
         review = await plans.create_review(
             self.session,
             self.who(actor),
             ReviewCreate(
                 child_id=self.person(child) if child else None,
                 family_id=self.cast.families[family] if family else None,
+                group_id=self.cast.groups[group] if group else None,
                 what=what,
                 due_on=due,
                 responsible_practitioner_id=self.cast.pid(responsible),
@@ -494,8 +514,10 @@ class Play:
         family_attendees: Sequence[str] = (),
         group: str | None = None,
         notes: Sequence[tuple[str, NoteKind, str]] = (),
+        attendees: Sequence[str] = (),
     ) -> uuid.UUID:
-        """A meeting, and what each agency said or decided there: (actor, kind, text)."""
+        """A meeting, the practitioners who attended, and what each agency said or decided there:
+        (actor, kind, text)."""
         conference = await conferences.create_conference(
             self.session,
             self.who(actor),
@@ -510,6 +532,7 @@ class Play:
                 subject_person_ids=self._people(subjects),
                 family_ids=[self.cast.families[f] for f in families],
                 family_attendees=list(family_attendees),
+                attendee_practitioner_ids=[self.cast.pid(a) for a in attendees],
             ),
         )
         for who, note_kind, text in notes:
@@ -1399,8 +1422,12 @@ async def case_5(session: AsyncSession, cast: Cast) -> None:
         "c5_paul", "c5_joanne", "c5_jordan", "c5_ellie", "c5_sam",
         "c5_karen", "c5_charlie", "c5_ben",
     ]  # fmt: skip
+    # Louise, whom Connexions put on the agenda, is discussed too.
+    on_the_agenda = [*known_to_police, "c5_louise"]
     members = ["la_social_inclusion", "police", "probation", "yos", "housing_trust", "connexions"]
-    await p.meeting(
+    # The named practitioners at the table: one of each member agency, and the personal adviser.
+    present = [chair, deputy, probation, "c5_yos_worker", housing, manager, adviser]
+    october_meeting = await p.meeting(
         deputy,
         kind=ConferenceKind.group_meeting,
         title="JAG monthly meeting, October",
@@ -1409,7 +1436,8 @@ async def case_5(session: AsyncSession, cast: Cast) -> None:
         group="jag",
         chair=chair,
         attending=members,
-        subjects=known_to_police,
+        subjects=on_the_agenda,
+        attendees=present,
         notes=(
             (manager, NoteKind.contribution, "Family 1: the adviser has already talked to "
              "Louise about the dangers of drugs; neither Charlie nor Ben (Family 3) has sought "
@@ -1420,11 +1448,15 @@ async def case_5(session: AsyncSession, cast: Cast) -> None:
     )  # fmt: skip
     plan = "JAG action plan"
     first_review = november
+    # The actions are the JAG's plan, agreed at the meeting: tied to it when the owner's agency
+    # was there (children's social care and education welfare were not).
+    jag_plan: dict[str, Any] = {"group": "jag", "plan": plan}
+    agreed: dict[str, Any] = {**jag_plan, "conference": october_meeting}
     # Family 1.
     assessment = await p.action(
         deputy,
         child="c5_tony",
-        plan=plan,
+        **jag_plan,
         description="Assess each child (Tony and Louise) and the impact of their parents' drug "
         "misuse on their welfare",
         owner="c5_social_worker",
@@ -1433,7 +1465,7 @@ async def case_5(session: AsyncSession, cast: Cast) -> None:
     await p.action(
         probation,
         child="c5_martin",
-        plan=plan,
+        **agreed,
         description="Check the father's licence conditions and the parents' behaviour",
         owner=probation,
         due=first_review,
@@ -1442,7 +1474,7 @@ async def case_5(session: AsyncSession, cast: Cast) -> None:
     patrol = await p.action(
         deputy,
         child="c5_tony",
-        plan=plan,
+        **agreed,
         description="Alert the community support officers to the group; a short intensive "
         "patrol; disperse where necessary; remind shopkeepers about selling alcohol to under-18s",
         owner=deputy,
@@ -1451,7 +1483,7 @@ async def case_5(session: AsyncSession, cast: Cast) -> None:
     youth_work = await p.action(
         deputy,
         child="c5_tony",
-        plan=plan,
+        **agreed,
         description="Youth workers to talk to the group and engage them in other activities",
         owner=manager,
         due=first_review,
@@ -1459,7 +1491,7 @@ async def case_5(session: AsyncSession, cast: Cast) -> None:
     club = await p.action(
         adviser,
         child="c5_louise",
-        plan=plan,
+        **agreed,
         description="Work with Louise to find a youth club she and her friends can attend",
         owner=adviser,
         due=first_review,
@@ -1468,7 +1500,7 @@ async def case_5(session: AsyncSession, cast: Cast) -> None:
     incidents = await p.action(
         housing,
         family="c5_family2",
-        plan=plan,
+        **agreed,
         description="Ask the neighbours to record incidents; speak to the family about their "
         "behaviour; community support officers to visit at different times this month",
         owner=deputy,
@@ -1477,7 +1509,7 @@ async def case_5(session: AsyncSession, cast: Cast) -> None:
     await p.action(
         housing,
         family="c5_family2",
-        plan=plan,
+        **agreed,
         description="Tell the family they risk breaching their tenancy agreement (and eviction)",
         owner=housing,
         due=first_review,
@@ -1486,7 +1518,7 @@ async def case_5(session: AsyncSession, cast: Cast) -> None:
     schools = await p.action(
         housing,
         family="c5_family2",
-        plan=plan,
+        **jag_plan,
         description="Ask the children's schools for relevant information for the next meeting",
         owner="c5_ews_officer",
         due=first_review,
@@ -1495,7 +1527,7 @@ async def case_5(session: AsyncSession, cast: Cast) -> None:
     await p.action(
         housing,
         family="c5_family3",
-        plan=plan,
+        **agreed,
         description="Engage Ben and Charlie: advice and guidance; options for Charlie in "
         "employment, education or training; sport or youth work; a counsellor if they want one",
         owner=adviser,
@@ -1505,12 +1537,29 @@ async def case_5(session: AsyncSession, cast: Cast) -> None:
     await p.action(
         housing,
         family="c5_family3",
-        plan=plan,
+        **agreed,
         description="Family support unit: monitor the suspected domestic violence; liaise",
         owner=deputy,
         due=cast.today + timedelta(days=14),
         then=[STARTED],
     )
+    # Progress is reviewed at each meeting: the group's review of each family, due at the next
+    # meeting and monthly after that, each with a member agency's practitioner responsible.
+    progress_reviews = {}
+    for key, about, responsible in (
+        ("Family 1", {"child": "c5_louise"}, chair),
+        ("Family 2", {"family": "c5_family2"}, housing),
+        ("Family 3", {"family": "c5_family3"}, manager),
+    ):
+        progress_reviews[key] = await p.review(
+            chair,
+            **about,
+            group="jag",
+            what=f"{key}: progress of the JAG's actions, at the next meeting",
+            due=november,
+            responsible=responsible,
+            every_days=28,
+        )
     # Progress reviewed at the next monthly meeting.
     await p.move(deputy, patrol, _done("Intensive patrol in place for two weeks; shopkeepers "
                                        "reminded of their licences"))  # fmt: skip
@@ -1528,6 +1577,7 @@ async def case_5(session: AsyncSession, cast: Cast) -> None:
     await p.move("c5_social_worker", assessment, STARTED)
     await p.meeting(
         deputy,
+        attendees=present,
         kind=ConferenceKind.group_meeting,
         title="JAG monthly meeting, November",
         held_on=november,
@@ -1535,13 +1585,25 @@ async def case_5(session: AsyncSession, cast: Cast) -> None:
         group="jag",
         chair=chair,
         attending=members,
-        subjects=known_to_police,
+        subjects=on_the_agenda,
         notes=(
             (chair, NoteKind.decision, "Progress reviewed: patrols done, Louise at a youth club, "
              "tenancy warning given; the children's assessments and the schools' information "
              "to come to the next meeting"),
         ),
     )  # fmt: skip
+    # At the meeting each responsible member records its family's progress; the next review
+    # falls due at the December meeting.
+    progress = (
+        ("Family 1", chair, "Parole checked; patrol done; Louise at a youth club; the "
+         "children's assessments under way"),
+        ("Family 2", housing, "Incident diaries kept; tenancy warning given; the schools' "
+         "information to come"),
+        ("Family 3", manager, "Connexions engaging Ben and Charlie; the family support unit "
+         "monitoring"),
+    )  # fmt: skip
+    for key, responsible, outcome in progress:
+        await p.review_done(responsible, progress_reviews[key], outcome)
 
 
 # --- Case 6 ------------------------------------------------------------------------------------
@@ -2458,7 +2520,7 @@ async def case_10(session: AsyncSession, cast: Cast) -> None:
         reason="At Ryan and Sarah's request",
     )
     # The meeting with the pastoral manager: the CAF action plan.
-    await p.meeting(
+    caf_meeting = await p.meeting(
         nadine,
         kind=ConferenceKind.team_around_the_family,
         title="CAF meeting: Ryan",
@@ -2466,6 +2528,7 @@ async def case_10(session: AsyncSession, cast: Cast) -> None:
         purpose=P.early_help_assessment,
         chair=nadine,
         attending=["space4me", "westgate_school"],
+        attendees=[nadine, pastoral],
         subjects=[ryan],
         family_attendees=["Sarah Milton", "Ryan Milton"],
         notes=(
@@ -2506,6 +2569,7 @@ async def case_10(session: AsyncSession, cast: Cast) -> None:
         plan=plan,
         description="The school counsellor's listening service, when Ryan needs to talk",
         owner="c10_school_counsellor",
+        conference=caf_meeting,
         due=due,
         then=[STARTED],
     )
@@ -2515,6 +2579,7 @@ async def case_10(session: AsyncSession, cast: Cast) -> None:
         plan=plan,
         description="Ryan continues in the Space 4 Me group (extended to 12 weeks)",
         owner=nadine,
+        conference=caf_meeting,
         due=due,
         then=[STARTED],
     )
@@ -2679,8 +2744,9 @@ async def case_10(session: AsyncSession, cast: Cast) -> None:
         ),
         ANY,
     )
-    # The child in need meeting, at Space 4 Me at Sarah's request.
-    await p.meeting(
+    # The child in need meeting, at Space 4 Me at Sarah's request. The actions of the agencies
+    # that were there are tied to it; the drug service's and the school's are not.
+    cin_meeting = await p.meeting(
         eddie,
         kind=ConferenceKind.child_in_need_review,
         title="Child in need meeting: Ryan (at Space 4 Me)",
@@ -2688,6 +2754,7 @@ async def case_10(session: AsyncSession, cast: Cast) -> None:
         purpose=P.child_in_need_assessment,
         chair=eddie,
         attending=["social_care", "space4me"],
+        attendees=[eddie, nadine],
         subjects=[ryan],
         family_attendees=["Sarah Milton", "Ryan Milton"],
         notes=(
@@ -2707,6 +2774,7 @@ async def case_10(session: AsyncSession, cast: Cast) -> None:
         plan=plan,
         description="Sarah's boyfriend to move out of the home for the time being",
         owner=eddie,
+        conference=cin_meeting,
         due=cast.today + timedelta(days=7),
     )
     await p.action(
@@ -2724,6 +2792,7 @@ async def case_10(session: AsyncSession, cast: Cast) -> None:
         plan=plan,
         description="Ryan continues in the Space 4 Me group until the next review",
         owner=nadine,
+        conference=cin_meeting,
         due=review_day,
         then=[STARTED],
     )

@@ -1,6 +1,7 @@
-"""Case 5, the JAG: a standing group under s.115 with a chair and a deputy; the monthly meeting
-selects families; each attending agency gets its own pack; actions with owners; progress reviewed at
-the next meeting. The step table is case_05_the_jag.md."""
+"""Case 5, the JAG: a standing group under s.115 with a chair and a deputy; the monthly meeting,
+its named practitioners minuted, selects families; each attending agency gets its own pack; actions
+with owners agreed at the meeting; the group's reviews of progress fall due at the next meeting. The
+step table is case_05_the_jag.md."""
 
 from tests.factories import ADMIN, add_record, decide_sharing, register_person, summary_of, withheld
 from tests.stories.steps_a import (
@@ -278,6 +279,8 @@ async def test_case_5_the_jag(client):
         # The chair's unit minutes the meeting about the people on the JAG's agenda without
         # registering each of them itself.
         attending = [chair, police, *members]
+        # The named practitioners at the table, one for each member agency.
+        present = {a.practitioner_id for a in attending}
         monthly = {
             "kind": "group_meeting",
             "title": "JAG monthly meeting",
@@ -287,6 +290,7 @@ async def test_case_5_the_jag(client):
             "chair_practitioner_id": chair.practitioner_id,
             "attending_agency_ids": [a.agency_id for a in attending],
             "subject_person_ids": list(people.values()),
+            "attendee_practitioner_ids": [a.practitioner_id for a in attending],
         }
         # Twins: someone the JAG never had on its agenda (a pupil the school knows) is no one to
         # the chair, and the problem says which subject; a school cannot minute the JAG's meeting.
@@ -317,6 +321,7 @@ async def test_case_5_the_jag(client):
         assert problem["errors"][0]["field"] == "body:/group_id"
         meeting = await ok(client, "POST", "/conferences", chair, json=monthly)
         mid = meeting["id"]
+        assert {a["practitioner_id"] for a in meeting["attendees"]} == present
         packs = {a.agency_id: await pack(client, a, mid) for a in attending}
         everyone_sees = {
             "Mick": {PROBATION},
@@ -345,6 +350,45 @@ async def test_case_5_the_jag(client):
             await refused(client, "GET", f"/conferences/{mid}/pack", outsider, 404)
 
     async with story.step("5"):
+        # Connexions records that its personal adviser came with the team manager; an attending
+        # agency records its own practitioners, the organiser (the chair's unit) anyone's.
+        attendance = f"/conferences/{mid}/attendees"
+        await ok(
+            client,
+            "POST",
+            attendance,
+            manager,
+            status=200,
+            json={"practitioner_ids": [adviser.practitioner_id]},
+        )
+        present.add(adviser.practitioner_id)
+        problem = await refused(
+            client,
+            "POST",
+            attendance,
+            manager,
+            403,
+            json={"practitioner_ids": [police.practitioner_id]},
+        )
+        assert problem["errors"][0]["field"] == "body:/practitioner_ids/0"
+        # The school did not attend: the chair cannot name its teacher, nor can it add itself.
+        problem = await refused(
+            client,
+            "POST",
+            attendance,
+            chair,
+            422,
+            json={"practitioner_ids": [school.practitioner_id]},
+        )
+        assert problem["errors"][0]["field"] == "body:/practitioner_ids/0"
+        await refused(
+            client,
+            "POST",
+            attendance,
+            school,
+            404,
+            json={"practitioner_ids": [school.practitioner_id]},
+        )
         for actor, kind, text in (
             (housing, "contribution", "Family 2 at risk of breaching their tenancy"),
             (
@@ -368,9 +412,11 @@ async def test_case_5_the_jag(client):
             minutes = await ok(client, "GET", f"/conferences/{mid}", member)
             assert [n["kind"] for n in minutes["notes"]] == ["contribution"] * 2 + ["decision"] * 3
             assert minutes["chair_practitioner_id"] == chair.practitioner_id
+            assert {a["practitioner_id"] for a in minutes["attendees"]} == present
         await refused(client, "GET", f"/conferences/{mid}", school, 404)
 
     async with story.step("6"):
+        # The actions are agreed at the meeting: each is tied to it, and to the JAG's plan.
         actions = {}
         for key, owner, name, description in (
             (
@@ -393,17 +439,23 @@ async def test_case_5_the_jag(client):
             ),
             ("dv", police, "Pat", "Family support unit to monitor the suspected domestic violence"),
         ):
-            actions[key] = await plan(
-                client,
-                chair,
-                child_id=people[name],
-                group_id=gid,
-                plan="JAG action plan",
-                description=description,
-                owner_agency_id=owner.agency_id,
-                owner_practitioner_id=owner.practitioner_id,
-                due_on=days(0),
-            )
+            agreed = {
+                "child_id": people[name],
+                "group_id": gid,
+                "conference_id": mid,
+                "plan": "JAG action plan",
+                "description": description,
+                "owner_agency_id": owner.agency_id,
+                "owner_practitioner_id": owner.practitioner_id,
+                "due_on": days(0),
+            }
+            if owner is social_care:
+                # Children's social care did not attend: an action it owns is the JAG's, but
+                # cannot be tied to a meeting it was not at (422 naming the owner).
+                problem = await refused(client, "POST", "/actions", chair, 422, json=agreed)
+                assert problem["errors"][0]["field"] == "body:/owner_agency_id"
+                agreed["conference_id"] = None
+            actions[key] = await plan(client, chair, **agreed)
         # The plan is the group's: every current member sees every action, with its owner.
         every = {a["id"] for a in actions.values()}
         for member in (chair, police, probation, yos, housing, adviser):
@@ -415,6 +467,34 @@ async def test_case_5_the_jag(client):
             assert got["owner_agency_id"] == adviser.agency_id
             assert got["owner_practitioner_id"] == adviser.practitioner_id
             assert got["due_on"] == days(0)
+            assert got["conference_id"] == mid
+        # The meeting's actions: every attending member sees each one, listed by the meeting
+        # and on the meeting itself.
+        at_meeting = every - {actions["assess"]["id"]}
+        for member in (chair, police, probation, yos, housing, adviser):
+            assert await action_ids(client, member, conference_id=mid) == at_meeting, member
+            minutes = await ok(client, "GET", f"/conferences/{mid}", member)
+            assert set(minutes["action_ids"]) == at_meeting, member
+        # Not attending: no meeting and none of its actions (its own action is not one of them);
+        # nor may it tie an action of its own to the meeting (404 naming the conference).
+        for outsider in (social_care, school):
+            assert await action_ids(client, outsider, conference_id=mid) == set()
+            await refused(client, "GET", f"/conferences/{mid}", outsider, 404)
+        problem = await refused(
+            client,
+            "POST",
+            "/actions",
+            social_care,
+            404,
+            json={
+                "child_id": people["Louise"],
+                "conference_id": mid,
+                "plan": "JAG action plan",
+                "description": "x",
+                "due_on": days(0),
+            },
+        )
+        assert problem["errors"][0]["field"] == "body:/conference_id"
         # Children's social care owns one action but is not a member: it sees that one only.
         assert await action_ids(client, social_care) == {actions["assess"]["id"]}
         await refused(client, "GET", f"/actions/{actions['club']['id']}", social_care, 404)
@@ -451,6 +531,56 @@ async def test_case_5_the_jag(client):
             },
         )
         assert problem["errors"][0]["field"] == "body:/group_id"
+        # Progress is reviewed at each meeting: the group's review of each family, due at the
+        # next meeting and monthly after that, each with a member's practitioner responsible.
+        reviews = {}
+        for family, name, responsible in (
+            (1, "Louise", chair),
+            (2, "Kayla", housing),
+            (3, "Ben", manager),
+        ):
+            reviews[family] = await ok(
+                client,
+                "POST",
+                "/reviews",
+                chair,
+                json={
+                    "child_id": people[name],
+                    "group_id": gid,
+                    "what": f"Family {family}: progress of the JAG's actions, at the next meeting",
+                    "due_on": days(0),
+                    "responsible_practitioner_id": responsible.practitioner_id,
+                    "recurrence_days": 28,
+                },
+            )
+        # Only a member's practitioner is responsible for the group's review (422).
+        problem = await refused(
+            client,
+            "POST",
+            "/reviews",
+            chair,
+            422,
+            json={
+                "child_id": people["Louise"],
+                "group_id": gid,
+                "what": "Louise's assessment",
+                "due_on": days(0),
+                "responsible_practitioner_id": social_care.practitioner_id,
+            },
+        )
+        assert problem["errors"][0]["field"] == "body:/responsible_practitioner_id"
+        scheduled = {r["id"] for r in reviews.values()}
+        for member in (chair, police, probation, yos, housing, adviser):
+            listed = await ok(client, "GET", "/reviews", member, params={"group_id": gid})
+            assert {r["id"] for r in listed["items"]} == scheduled, member
+            assert {r["group_id"] for r in listed["items"]} == {gid}
+        # Not a member (an action owner or not): the group's reviews do not exist for it.
+        for outsider in (social_care, school):
+            problem = await refused(
+                client, "GET", "/reviews", outsider, 404, params={"group_id": gid}
+            )
+            assert problem["errors"][0]["field"] == "query:/group_id"
+            await refused(client, "GET", f"/reviews/{reviews[1]['id']}", outsider, 404)
 
     async with story.step("7"):
         parole = "No known breaches of parole; the parents' behaviour is not a cause for concern"
@@ -502,8 +632,10 @@ async def test_case_5_the_jag(client):
                 "chair_practitioner_id": chair.practitioner_id,
                 "attending_agency_ids": [a.agency_id for a in attending],
                 "subject_person_ids": list(people.values()),
+                "attendee_practitioner_ids": sorted(present),
             },
         )
+        assert {a["practitioner_id"] for a in follow_up["attendees"]} == present
         progress = {
             a["id"]: (a["status"], a["outcome"])
             for a in (await ok(client, "GET", "/actions", chair, params={"group_id": gid}))["items"]
@@ -534,6 +666,47 @@ async def test_case_5_the_jag(client):
             status=200,
             json={"kind": "decision", "text": "Progress reviewed: 3 done, 1 under way, 5 open"},
         )
+        # The reviews due at this meeting: each responsible member records its family's progress;
+        # monthly, each schedules the next for the following meeting.
+        due_now = await ok(client, "GET", "/reviews", chair, params={"group_id": gid})
+        assert [(r["status"], r["due_on"], r["overdue"]) for r in due_now["items"]] == [
+            ("scheduled", days(0), False)
+        ] * 3
+        await refused(
+            client,
+            "POST",
+            f"/reviews/{reviews[3]['id']}/outcome",
+            yos,
+            403,
+            json={"to": "done", "outcome": "x"},
+            if_match=True,
+        )
+        nexts = set()
+        for family, actor, outcome in (
+            (1, chair, "Parole checked; patrol done; Louise at a youth club; assessment open"),
+            (2, housing, "Tenancy warning under way; the schools' information to come"),
+            (3, manager, "Connexions yet to engage Charlie and Ben; police monitoring"),
+        ):
+            done = await ok(
+                client,
+                "POST",
+                f"/reviews/{reviews[family]['id']}/outcome",
+                actor,
+                json={"to": "done", "outcome": outcome},
+                if_match=True,
+            )
+            assert done["status"] == "done" and done["next_review_id"]
+            nexts.add(done["next_review_id"])
+        for member in (housing, yos):
+            listed = await ok(client, "GET", "/reviews", member, params={"group_id": gid})
+            assert {r["id"]: (r["status"], r["due_on"]) for r in listed["items"]} == {
+                **{r["id"]: ("done", days(0)) for r in reviews.values()},
+                **{n: ("scheduled", days(28)) for n in nexts},
+            }
+            overdue = await ok(
+                client, "GET", "/reviews", member, params={"group_id": gid, "overdue": "true"}
+            )
+            assert overdue["items"] == []
         for member in attending:
             got = await pack(client, member, follow_up["id"])
             assert seen(got[people["Louise"]]) == {STARTED, PRESSURED}, member
@@ -555,6 +728,10 @@ async def test_case_5_the_jag(client):
         assert (await ok(client, "GET", f"/actions/{actions['youth']['id']}", yos))[
             "group_id"
         ] == gid
+        # ... and the group's reviews: they are listed to current members only.
+        await refused(client, "GET", "/reviews", yos, 404, params={"group_id": gid})
+        still = await ok(client, "GET", "/reviews", housing, params={"group_id": gid})
+        assert len(still["items"]) == 6
 
     async with story.step("9"):
         # Family 2: the police asked the neighbours to record incidents; one of them does.

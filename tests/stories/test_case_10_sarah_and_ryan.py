@@ -324,28 +324,50 @@ async def test_case_10_sarah_and_ryan(client):
                 "attending_agency_ids": [pastoral.agency_id],
                 "subject_person_ids": [ryan["id"]],
                 "family_attendees": ["Sarah", "Ryan"],
+                "attendee_practitioner_ids": [nadine.practitioner_id, pastoral.practitioner_id],
             },
         )
+        mid = meeting["id"]
+        assert {a["practitioner_id"] for a in meeting["attendees"]} == {
+            nadine.practitioner_id,
+            pastoral.practitioner_id,
+        }
 
-        async def action(by: Actor, owner: Actor, description: str, due: int) -> dict:
+        async def action(
+            by: Actor,
+            owner: Actor,
+            description: str,
+            due: int,
+            at: str | None = None,
+            status: int = 201,
+        ) -> dict:
             return await post(
                 client,
                 by,
                 "/actions",
                 {
                     "child_id": ryan["id"],
+                    "conference_id": at,
                     "plan": "Ryan's support plan",
                     "description": description,
                     "owner_agency_id": owner.agency_id,
                     "owner_practitioner_id": owner.practitioner_id,
                     "due_on": days(due),
                 },
+                status=status,
             )
 
+        # The parent support service was not at the meeting: its actions are on Ryan's plan, but
+        # cannot be tied to the meeting (422 naming the owner).
+        problem = await action(nadine, psa, "Sarah attends the parenting group", 30, mid, 422)
+        assert problem["errors"][0]["field"] == "body:/owner_agency_id"
         parenting = await action(nadine, psa, "Sarah attends the parenting group", 30)
         one_to_one = await action(nadine, psa, "One-to-one support for Sarah and Ryan", 30)
-        listening = await action(nadine, pastoral, "Listening service with the counsellor", 14)
-        await action(nadine, nadine, "Space 4 Me group extended to 12 weeks", 84)
+        listening = await action(
+            nadine, pastoral, "Listening service with the counsellor", 14, at=mid
+        )
+        group = await action(nadine, nadine, "Space 4 Me group extended to 12 weeks", 84, at=mid)
+        assert listening["conference_id"] == mid and parenting["conference_id"] is None
         s4m_review = await post(
             client,
             nadine,
@@ -357,7 +379,22 @@ async def test_case_10_sarah_and_ryan(client):
                 "responsible_practitioner_id": nadine.practitioner_id,
             },
         )
-        assert (await get(client, pastoral, f"/conferences/{meeting['id']}"))["id"] == meeting["id"]
+        assert (await get(client, pastoral, f"/conferences/{mid}"))["action_ids"] == [
+            listening["id"]
+        ]
+        assert [
+            a["id"] for a in (await get(client, pastoral, "/actions", conference_id=mid))["items"]
+        ] == [listening["id"]]
+        at_meeting = {listening["id"], group["id"]}
+        assert set((await get(client, nadine, f"/conferences/{mid}"))["action_ids"]) == at_meeting
+        assert {
+            a["id"] for a in (await get(client, nadine, "/actions", conference_id=mid))["items"]
+        } == at_meeting
+        # The parent support service and the drug service were not there: no meeting, none of
+        # its actions.
+        for outsider in (psa, drug):
+            await not_found(client, outsider, f"/conferences/{mid}")
+            assert (await get(client, outsider, "/actions", conference_id=mid))["items"] == []
         assert [a["id"] for a in (await get(client, pastoral, "/actions"))["items"]] == [
             listening["id"]
         ]
@@ -372,7 +409,6 @@ async def test_case_10_sarah_and_ryan(client):
         await not_found(client, pastoral, f"/actions/{parenting['id']}")
         await not_found(client, pastoral, f"/reviews/{s4m_review['id']}")
         await not_found(client, psa, f"/people/{ryan['id']}/summary", purpose=ED)
-        await not_found(client, drug, f"/conferences/{meeting['id']}")
 
     async with story.step("10"):
         await note(nadine, sarah, "social_care", REPORT)
@@ -675,25 +711,41 @@ async def test_case_10_sarah_and_ryan(client):
                 "attending_agency_ids": [nadine.agency_id],
                 "subject_person_ids": [ryan["id"]],
                 "family_attendees": ["Sarah", "Ryan"],
+                "attendee_practitioner_ids": [eddie.practitioner_id, nadine.practitioner_id],
             },
         )
+        rid = review_meeting["id"]
         await post(
             client,
             eddie,
-            f"/conferences/{review_meeting['id']}/notes",
+            f"/conferences/{rid}/notes",
             {"kind": "decision", "text": "Sarah's boyfriend will move out for the time being"},
             status=200,
         )
+        # Agreed at the meeting; only Space 4 Me's is tied to it: the drug service and the
+        # school, whose actions these are too, were not there.
         support = await action(eddie, outreach, "Outreach worker supports Sarah", 30)
-        await action(eddie, nadine, "Ryan attends Space 4 Me until the next review", 60)
+        s4m = await action(
+            eddie, nadine, "Ryan attends Space 4 Me until the next review", 60, at=rid
+        )
         mentor = await action(eddie, pastoral, "Learning mentor for Ryan", 14)
-        pack = await get(client, nadine, f"/conferences/{review_meeting['id']}/pack")
+        for attendee in (eddie, nadine):
+            minutes = await get(client, attendee, f"/conferences/{rid}")
+            assert {a["practitioner_id"] for a in minutes["attendees"]} == {
+                eddie.practitioner_id,
+                nadine.practitioner_id,
+            }
+            assert minutes["action_ids"] == [s4m["id"]]
+            listed = await get(client, attendee, "/actions", conference_id=rid)
+            assert [a["id"] for a in listed["items"]] == [s4m["id"]]
+        pack = await get(client, nadine, f"/conferences/{rid}/pack")
         [entry] = pack["entries"]
         assert entry["person_id"] == ryan["id"] and CAF_REPORT in summaries(entry["summary"])
         assert [a["id"] for a in (await get(client, drug, "/actions"))["items"]] == [support["id"]]
         assert mentor["id"] in {a["id"] for a in (await get(client, pastoral, "/actions"))["items"]}
         for outsider in (pastoral, drug):
-            await not_found(client, outsider, f"/conferences/{review_meeting['id']}")
+            await not_found(client, outsider, f"/conferences/{rid}")
+            assert (await get(client, outsider, "/actions", conference_id=rid))["items"] == []
         await not_found(client, pastoral, f"/actions/{support['id']}")
 
     async with story.step("20"):
