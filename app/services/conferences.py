@@ -1,6 +1,7 @@
 """Case conferences: agenda, attendance, contributions and decisions, and per-agency packs."""
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import or_
@@ -177,15 +178,7 @@ async def create_conference(
     await session.flush()
     session.add_all(ConferenceAgency(conference_id=conference.id, agency_id=a) for a in attending)
     session.add_all(ConferenceSubject(conference_id=conference.id, person_id=p) for p in people)
-    session.add_all(
-        ConferenceAttendee(
-            conference_id=conference.id,
-            practitioner_id=p.id,
-            agency_id=p.agency_id,
-            recorded_by=principal.practitioner_id,
-        )
-        for p in attendees
-    )
+    session.add_all(_attending_as(conference, attendees, principal))
     if data.group_id is not None:
         # A group's meeting puts these people within the group's work (interest for 12 months).
         session.add_all(
@@ -269,15 +262,7 @@ async def record_attendance(
         ).scalars()
     )
     added = [p for p in named if p.id not in already]
-    session.add_all(
-        ConferenceAttendee(
-            conference_id=conference.id,
-            practitioner_id=p.id,
-            agency_id=p.agency_id,
-            recorded_by=principal.practitioner_id,
-        )
-        for p in added
-    )
+    session.add_all(_attending_as(conference, added, principal))
     await session.flush()
     await audit.append(
         session,
@@ -296,6 +281,21 @@ async def attending_agencies(session: AsyncSession, conference_id: uuid.UUID) ->
 
 async def agenda_people(session: AsyncSession, conference_id: uuid.UUID) -> list[uuid.UUID]:
     return await _subjects(session, conference_id)
+
+
+def _attending_as(
+    conference: Conference, practitioners: Sequence[Practitioner], principal: Principal
+) -> list[ConferenceAttendee]:
+    """Rows recording that these practitioners attended, as recorded by the caller."""
+    return [
+        ConferenceAttendee(
+            conference_id=conference.id,
+            practitioner_id=p.id,
+            agency_id=p.agency_id,
+            recorded_by=principal.practitioner_id,
+        )
+        for p in practitioners
+    ]
 
 
 async def _attending(session: AsyncSession, conference_id: uuid.UUID) -> list[uuid.UUID]:

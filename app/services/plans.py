@@ -111,6 +111,11 @@ def _member_now(agency_id: uuid.UUID, now: datetime) -> Any:
     )
 
 
+async def _is_member_now(session: AsyncSession, agency_id: uuid.UUID, group_id: uuid.UUID) -> bool:
+    stmt = _member_now(agency_id, utcnow()).where(GroupMembership.group_id == group_id)
+    return (await session.execute(stmt)).first() is not None
+
+
 def action_public(a: Action) -> ActionPublic:
     open_ = a.status in (ActionStatus.open, ActionStatus.in_progress)
     return ActionPublic.model_validate(
@@ -242,12 +247,10 @@ async def visible_action(
     if action is not None:
         if agency_id in (action.agency_id, action.owner_agency_id):
             return action
-        if action.group_id is not None:
-            member = await session.execute(
-                _member_now(agency_id, utcnow()).where(GroupMembership.group_id == action.group_id)
-            )
-            if member.first() is not None:
-                return action
+        if action.group_id is not None and await _is_member_now(
+            session, agency_id, action.group_id
+        ):
+            return action
     raise NotFound(
         "action", audit_refusal=RefusalAudit(principal, "action.read", "action", action_id)
     )
@@ -478,12 +481,10 @@ async def visible_review(
         responsible = await session.get(Practitioner, review.responsible_practitioner_id)
         if responsible is not None and responsible.agency_id == agency_id:
             return review
-        if review.group_id is not None:
-            member = await session.execute(
-                _member_now(agency_id, utcnow()).where(GroupMembership.group_id == review.group_id)
-            )
-            if member.first() is not None:
-                return review
+        if review.group_id is not None and await _is_member_now(
+            session, agency_id, review.group_id
+        ):
+            return review
     raise NotFound(
         "review", audit_refusal=RefusalAudit(principal, "review.read", "review", review_id)
     )
