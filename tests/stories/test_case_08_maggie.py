@@ -43,6 +43,7 @@ SC_MARK = "Two of Mark's children on the CP register; their mothers restricted h
 MW_BOOKING = "Antenatal booking at 12 weeks"
 P_RESUMED = "Maggie and Mark have resumed their relationship"
 ASSESSMENT = "Initial assessment: Maggie says she and Mark have separated; never violent"
+ED_NOTE = "Dead on arrival: bruises to head and torso; fractured skull and left forearm"
 VISIT = "Second assessment: Maggie coping well, baby well cared for; visit again in 2 weeks"
 NO_REPLY = "Letter sent; no reply at the agreed visit"
 FAILED = "Two further visits: no answer at Mark's address"
@@ -510,5 +511,46 @@ async def test_case_08_maggie(client, session):
         assert problem["current_state"] == "ended"
         for other in (midwife, probation):
             await not_found(client, other, f"/follow-ups/{hv_fu}")
+
+    async with story.step("14"):
+        # The following month the baby is brought by ambulance to A&E.
+        _, ed = await make_staffed_agency(
+            client,
+            name="Hospital emergency department",
+            kind="hospital",
+            job_title="Emergency department doctor",
+            roles=("practitioner", "authorised_worker"),
+        )
+        await register_person(
+            client,
+            actor=ed,
+            given_name="Baby",
+            family_name="Maggie's",
+            date_of_birth=None,
+            nhs_number=BABY,
+            reason="Brought in by ambulance",
+        )
+        await post(
+            client,
+            ed,
+            "/records",
+            {
+                "subject_person_id": baby["id"],
+                "category": "health",
+                "level": "special",
+                "summary": ED_NOTE,
+                "occurred_on": days(0),
+            },
+        )
+        # Who to call: the health visitor monitoring the baby, with her contact details.
+        index = await get(client, ed, f"/people/{baby['id']}/index")
+        agencies = {i["agency_name"] for i in index["involvements"]}
+        assert {"Health visiting", "Hospital emergency department"} <= agencies
+        assert "Children's social care" not in agencies  # its involvement ended
+        # The history that was never brought together is still not the hospital's to read.
+        seen = await chronology(client, ed, baby["id"], "health_care")
+        assert entries(seen) == {ED_NOTE}
+        assert SC_MARK not in str(seen) and POLICE_MARK not in str(seen)
+        assert seen["withheld"], "the hospital is told something is held, so it knows to ask"
 
     story.done()
