@@ -881,3 +881,36 @@ async def test_postgresql_down_is_503(settings):
         r = await c.get("/people", headers={"Authorization": "Bearer cfk_0123456789abcdef_x"})
         assert assert_problem(r, 503)["detail"].startswith("The database is not reachable")
     await app.state.engine.dispose()
+
+
+async def test_rate_limits_in_memory_start_no_thread_per_request(monkeypatch):
+    """limits' memory storage started a timer thread about once a request; ours sweeps stale
+    keys inline, and still forgets them."""
+    import asyncio
+    import threading
+
+    from limits import parse
+
+    from app.ratelimit import InlineExpiryMemoryStorage, RateLimiter
+
+    limiter = RateLimiter("memory://")
+    item = parse("1000/second")
+    await limiter.hit(item, "warm")
+    await asyncio.sleep(0.03)  # the storage's first (constructor) timer has ended
+    started = []
+    real_start = threading.Thread.start
+    monkeypatch.setattr(threading.Thread, "start", lambda t: started.append(t) or real_start(t))
+    for i in range(5):
+        assert await limiter.hit(item, f"caller-{i}")
+        await asyncio.sleep(0.015)  # longer than the library's 10 ms timer
+    assert started == []
+    storage = limiter._sync.storage  # type: ignore[union-attr]
+    assert isinstance(storage, InlineExpiryMemoryStorage)
+    assert any("caller-0" in k for k in storage.storage)
+    await asyncio.sleep(2.1)  # past the 1 s window and its successor: the counters expire
+    storage._next_sweep = 0.0
+    assert await limiter.hit(item, "later")
+    assert not any("caller-0" in k for k in storage.storage)
+    # Still a limit: the 1001st hit within a second is refused.
+    tight = parse("3/minute")
+    assert [await limiter.hit(tight, "tight") for _ in range(4)] == [True, True, True, False]
