@@ -82,8 +82,10 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
-    # pre_ping lets the service recover by itself after the database comes back.
-    return create_async_engine(url, pool_pre_ping=True, **kwargs)
+    # No pre-ping: asyncpg's is BEGIN, a query and ROLLBACK, three round trips on every request
+    # (a summary makes four). A connection the database dropped fails its request with 503 and
+    # Retry-After, which invalidates the pool, so the next request reconnects (decision 0001).
+    return create_async_engine(url, pool_pre_ping=False, **kwargs)
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from app.db import make_engine
 from app.main import create_app
 from tests.factories import (
     ADMIN,
@@ -914,3 +915,37 @@ async def test_rate_limits_in_memory_start_no_thread_per_request(monkeypatch):
     # Still a limit: the 1001st hit within a second is refused.
     tight = parse("3/minute")
     assert [await limiter.hit(tight, "tight") for _ in range(4)] == [True, True, True, False]
+
+
+async def test_connections_the_database_dropped_cost_one_503_then_it_recovers(
+    fresh_database, settings
+):
+    """Without a pre-ping, a pooled connection that PostgreSQL dropped (a restart, a failover)
+    fails the request that finds it with 503 and Retry-After; the pool is invalidated and the
+    next request reconnects, with no restart of the service."""
+    if not fresh_database.is_postgres:
+        pytest.skip("a server that drops connections is a PostgreSQL matter")
+    from sqlalchemy import text as sql
+
+    app = create_app(settings.model_copy(update={"database_url": fresh_database.url}))
+    transport = httpx.ASGITransport(app=app)
+    server = make_engine(fresh_database.admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            _, worker = await make_staffed_agency(c, name="School")
+            assert (await c.get("/people", headers=worker.headers)).status_code == 200
+            async with server.connect() as conn:
+                await conn.execute(
+                    sql(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                )
+            statuses = [(await c.get("/people", headers=worker.headers)) for _ in range(3)]
+            assert statuses[0].status_code in (200, 503)
+            if statuses[0].status_code == 503:
+                assert statuses[0].headers["retry-after"]
+            assert [r.status_code for r in statuses[1:]] == [200, 200]
+    finally:
+        await server.dispose()
+        await app.state.engine.dispose()
