@@ -803,6 +803,25 @@ def main() -> None:
         results["awaiting_seal_at_stop"] = wait_sealed(admin)
         srv.stop()
         servers.remove(srv)
+        # The machine is shared: the bare logged read again, to show how far it drifted while
+        # the app's operations ran (the ratios are to the first measurement).
+        base = Server("bench.baseline_app:app", env, args.workers)
+        servers.append(base)
+        run_wrk(base, targets["logged"], "warm", 2, args.connections, workdir)
+        r = run_wrk(
+            base,
+            targets["logged"],
+            "lend" + secrets.token_hex(2),
+            duration,
+            args.connections,
+            workdir,
+        )
+        r["peak_rss_mb"] = base.peak_mb()
+        r.pop("received")
+        ops["logged_end"] = r
+        log(f"logged, at the end: {r['rps']:.0f} req/s p50 {r['p50_ms']:.1f} ms")
+        base.stop()
+        servers.remove(base)
         results["ops"] = ops
 
         log("audit verify vs a streamed SELECT of the same rows")

@@ -70,6 +70,13 @@ def section(r: dict[str, Any]) -> list[str]:
             f"{o['peak_rss_mb']:.0f} |"
         )
     lines.append("")
+    end = ops.get("logged_end")
+    if end:
+        lines.append(
+            f"- drift: the bare logged read measured again after the app's operations: "
+            f"{end['rps']:.0f} req/s, p99 {end['p99_ms']:.1f} ms "
+            f"({end['rps'] / logged['rps']:.2f}x the first measurement, to which the ratios refer)"
+        )
     acc = ops.get("accept")
     if acc and "distinct_targets" in acc:
         repeats = acc["statuses"].get("409", 0)

@@ -99,7 +99,8 @@ async def append_many(
         else:
             rest = rows
         if rest:
-            await session.execute(_INSERT_PG, rest)
+            # One row as one statement: a list, even of one, takes the driver's executemany path.
+            await session.execute(_INSERT_PG, rest[0] if len(rest) == 1 else rest)
         return
     if disclosures:
         await session.execute(_INSERT_DISCLOSURES, disclosures)
