@@ -56,19 +56,30 @@ def section(r: dict[str, Any]) -> list[str]:
     lines += [
         "",
         "| operation | req/s | p50 ms | p90 ms | p99 ms | errors | x bare req/s | x logged req/s "
-        "| p99 / logged p99 | peak RSS per worker MB |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| p99 / logged p99 | x adjacent logged req/s | p99 / adjacent logged p99 "
+        "| peak RSS per worker MB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for key, label in OPS:
         o = ops.get(key)
         if not o:
             continue
+        adj = o.get("logged_adjacent")
+        near = (
+            f"{o['rps'] / adj['rps']:.2f} | {o['p99_ms'] / adj['p99_ms']:.2f}" if adj else "— | —"
+        )
         lines.append(
             f"| {label} | {o['rps']:.0f} | {o['p50_ms']:.1f} | {o['p90_ms']:.1f} | "
             f"{o['p99_ms']:.1f} | {o['errors']} | {o['rps'] / bare['rps']:.2f} | "
-            f"{o['rps'] / logged['rps']:.2f} | {o['p99_ms'] / logged['p99_ms']:.2f} | "
+            f"{o['rps'] / logged['rps']:.2f} | {o['p99_ms'] / logged['p99_ms']:.2f} | {near} | "
             f"{o['peak_rss_mb']:.0f} |"
         )
+    if any(ops.get(k, {}).get("logged_adjacent") for k, _ in OPS):
+        lines += [
+            "",
+            '"Adjacent": to a bare logged read measured just before that operation, on the '
+            "baseline server kept running beside the app's (the machine drifts within a run).",
+        ]
     lines.append("")
     end = ops.get("logged_end")
     if end:
@@ -110,23 +121,24 @@ def section(r: dict[str, Any]) -> list[str]:
         f"cases, {p['permit_share']:.0%} permitted, {p['avg_consents_per_child']:.1f} consents "
         "in the facts per case)"
     )
-    lines += ["", "Targets:", ""]
+    lines += ["", "Targets (against the adjacent bare logged read where measured):", ""]
     s, w = ops["summary"], ops["consent"]
+    s_ref, w_ref = s.get("logged_adjacent", logged), w.get("logged_adjacent", logged)
     targets = [
         (
             "summary >= 0.8x bare logged read req/s",
-            s["rps"] / logged["rps"] >= 0.8,
-            f"{s['rps'] / logged['rps']:.2f}x",
+            s["rps"] / s_ref["rps"] >= 0.8,
+            f"{s['rps'] / s_ref['rps']:.2f}x (first measurement: {s['rps'] / logged['rps']:.2f}x)",
         ),
         (
             "summary p99 <= 3x bare logged read p99",
-            s["p99_ms"] <= 3 * logged["p99_ms"],
-            f"{s['p99_ms'] / logged['p99_ms']:.2f}x",
+            s["p99_ms"] <= 3 * s_ref["p99_ms"],
+            f"{s['p99_ms'] / s_ref['p99_ms']:.2f}x",
         ),
         (
             "writes (POST /consents) >= 0.8x bare logged read",
-            w["rps"] / logged["rps"] >= 0.8,
-            f"{w['rps'] / logged['rps']:.2f}x",
+            w["rps"] / w_ref["rps"] >= 0.8,
+            f"{w['rps'] / w_ref['rps']:.2f}x (first measurement: {w['rps'] / logged['rps']:.2f}x)",
         ),
         (
             "policy >= 100,000 decisions/s",
