@@ -158,12 +158,20 @@ def section(r: dict[str, Any]) -> list[str]:
     ]
     g = r.get("growth")
     if g:
+        again = g.get("summary_scale_1_after")
+        base_p50 = again["p50_ms"] if again else s["p50_ms"]
+        how = (
+            f"scale {r['scale']} measured right after it, both caches prewarmed; the first "
+            f"scale-{r['scale']} run: {s['p50_ms']:.1f} ms"
+            if again
+            else f"the scale-{r['scale']} run above"
+        )
         targets.append(
             (
                 f"summary p50 at scale {g['scale']} within +20% of scale {r['scale']}",
                 g["p50_growth"] < 0.2,
-                f"{g['summary']['p50_ms']:.1f} ms vs {s['p50_ms']:.1f} ms "
-                f"({g['p50_growth']:+.0%}); "
+                f"{g['summary']['p50_ms']:.1f} ms vs {base_p50:.1f} ms "
+                f"({g['p50_growth']:+.0%}; {how}); "
                 f"{g['summary']['rps']:.0f} req/s; dataset built in {g['build_seconds']:.0f} s",
             )
         )
