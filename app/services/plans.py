@@ -1008,8 +1008,8 @@ async def alerts_for(session: AsyncSession, principal: Principal) -> list[Alert]
     for concern, raiser in concerns:
         # Even unnamed, a sensitive service's concern would reveal that it works with the child
         # (rule 7): it is told only where the index would show that service to the reader.
-        if raiser.sensitive_service and not await _involvement_shown_to(
-            session, raiser.id, agency_id, concern.child_id, now
+        if raiser.sensitive_service and not await _services_shown_to(
+            session, {raiser.id}, agency_id, concern.child_id, now
         ):
             continue
         who = raiser.name
@@ -1059,21 +1059,21 @@ async def alerts_for(session: AsyncSession, principal: Principal) -> list[Alert]
     return alerts
 
 
-async def _involvement_shown_to(
+async def _services_shown_to(
     session: AsyncSession,
-    service_id: uuid.UUID,
+    services: set[uuid.UUID],
     reader_agency_id: uuid.UUID,
     person_id: uuid.UUID | None,
     now: datetime,
-) -> bool:
-    """Whether the person agreed that the reader may know this sensitive service works with them
-    (as the index decides)."""
+) -> set[uuid.UUID]:
+    """The sensitive services of `services` that the person agreed the reader may know work
+    with them (as the index decides)."""
     if person_id is None:
-        return False
+        return set()
     request = Request(reader_agency_id, "index", now, await memberships_now(session, now))
     person = (await person_facts(session, [person_id], now.date()))[person_id]
     consents = (await consent_facts(session, [person_id])).facts
-    return involvement_shown(service_id, request, consents, person)
+    return {s for s in services if involvement_shown(s, request, consents, person)}
 
 
 DECLARED_ALERT_DAYS = 30
@@ -1091,7 +1091,6 @@ async def _declared_involvements(
     if not leads:
         return []
     now = utcnow()
-    memberships = await memberships_now(session, now)
     alerts: list[Alert] = []
     for lead in leads:
         rows = (
@@ -1113,10 +1112,10 @@ async def _declared_involvements(
         sensitive = {agency.id for _, agency, _ in rows if agency.sensitive_service}
         hidden: set[uuid.UUID] = set()
         if sensitive:
-            request = Request(lead.agency_id, "index", now, memberships)
-            person = (await person_facts(session, [lead.person_id], now.date()))[lead.person_id]
-            consents = (await consent_facts(session, [lead.person_id])).facts
-            hidden = {a for a in sensitive if not involvement_shown(a, request, consents, person)}
+            shown = await _services_shown_to(
+                session, sensitive, lead.agency_id, lead.person_id, now
+            )
+            hidden = sensitive - shown
         for involvement, agency, practitioner in rows:
             if agency.id in hidden:
                 continue
