@@ -85,6 +85,9 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     # No pre-ping: asyncpg's is BEGIN, a query and ROLLBACK, three round trips on every request
     # (a summary makes four). A connection the database dropped fails its request with 503 and
     # Retry-After, which invalidates the pool, so the next request reconnects (decision 0001).
+    # A read's facts statement is over asyncpg's default 15 KB for caching: uncached, it would be
+    # planned on every execution (decision 0009).
+    kwargs.setdefault("connect_args", {}).setdefault("max_cacheable_statement_size", 64 * 1024)
     return create_async_engine(url, pool_pre_ping=False, **kwargs)
 
 

@@ -101,4 +101,6 @@ class Combined:
         return self._statements[dialect]
 
     def decode(self, row: Any) -> dict[str, list[Row]]:
-        return {name: d(getattr(row, name)) for name, d in self.decoders.items()}
+        """`row`: the statement's row, or its columns by name (a mapping, a driver record)."""
+        values = getattr(row, "_mapping", row)
+        return {name: d(values[name]) for name, d in self.decoders.items()}

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.context import request_id_var
 from app.db import utcnow
+from app.driver import Db
 from app.models.audit import AuditEntry
 from app.models.sharing import Disclosure
 from app.principal import Principal
@@ -84,23 +85,27 @@ async def append_many(
     principal: Principal | None,
     items: list[AuditItem],
     disclosures: list[dict[str, Any]] | None = None,
+    db: Db | None = None,
 ) -> None:
     """Appends several entries (a conference pack's reads, one per person) and their disclosure
-    rows: on PostgreSQL two statements at most, whatever their number."""
+    rows: on PostgreSQL two statements at most, whatever their number. `db`: the read's, so one
+    entry goes in the same way as its facts came (decision 0009)."""
     if not items:
         return
     rows = [_entry(principal, item) for item in items]
     if session.get_bind().dialect.name == "postgresql":
         # Chained later by the sealer, so concurrent requests never queue on the chain's head.
-        first, rest = rows[0], rows[1:]
+        # One entry is one statement: on the read's idle driver connection it commits by itself,
+        # all or nothing. Several go through the session, in the request's transaction.
+        run = db if db is not None and len(rows) == 1 else Db(session, None, None)
         if disclosures:
             batch = json.dumps(disclosures, default=str)
-            await session.execute(_INSERT_PG_WITH_DISCLOSURES, {**first, "disclosures": batch})
-        else:
-            rest = rows
-        if rest:
-            # One row as one statement: a list, even of one, takes the driver's executemany path.
-            await session.execute(_INSERT_PG, rest[0] if len(rest) == 1 else rest)
+            await run.write(_INSERT_PG_WITH_DISCLOSURES, {**rows[0], "disclosures": batch})
+            rows = rows[1:]
+        if len(rows) == 1:
+            await run.write(_INSERT_PG, rows[0])  # a list, even of one, would be executemany
+        elif rows:
+            await session.execute(_INSERT_PG, rows)
         return
     if disclosures:
         await session.execute(_INSERT_DISCLOSURES, disclosures)

@@ -20,6 +20,7 @@ from sqlmodel import col, select
 
 from app.context import request_id_var
 from app.db import UTCDateTime, utcnow
+from app.driver import Db
 from app.errors import NotFound
 from app.jsonrows import Combined, Row
 from app.models.agency import Agency
@@ -679,7 +680,7 @@ def _facts_from(
 
 
 async def load_read_facts(
-    session: AsyncSession,
+    db: Db,
     agency_id: uuid.UUID,
     context_person_id: uuid.UUID,
     subject_ids: Sequence[uuid.UUID],
@@ -688,30 +689,30 @@ async def load_read_facts(
     after: uuid.UUID | None,
 ) -> ReadFacts:
     combined = _READS[(record_ids is not None, after is not None)]
-    stmt = combined.statement(session.get_bind().dialect.name)
+    stmt = combined.statement(db.dialect)
     ids = list(subject_ids)
     params = {**interest_params(agency_id, context_person_id, now), "ids": ids}
     if record_ids is not None:
         params["record_ids"] = list(record_ids)
     if after is not None:
         params["after"] = after
-    row = (await session.execute(stmt, params)).one()
+    row = await db.one(stmt, params)
     context = frozenset([context_person_id])
     return _facts_from(
         combined.decode(row),
         ids,
         now,
-        interested=context if row.interest else frozenset(),
-        held=context if row.held else frozenset(),
+        interested=context if row["interest"] else frozenset(),
+        held=context if row["held"] else frozenset(),
     )
 
 
 async def load_chronology_facts(
-    session: AsyncSession, agency_id: uuid.UUID, child_id: uuid.UUID, now: datetime
+    db: Db, agency_id: uuid.UUID, child_id: uuid.UUID, now: datetime
 ) -> tuple[ReadFacts, dict[uuid.UUID, str]]:
     """`load_read_facts` for a child and the people around them, found in the same statement."""
-    stmt = _READ_CHRONOLOGY.statement(session.get_bind().dialect.name)
-    row = (await session.execute(stmt, interest_params(agency_id, child_id, now))).one()
+    stmt = _READ_CHRONOLOGY.statement(db.dialect)
+    row = await db.one(stmt, interest_params(agency_id, child_id, now))
     parts = _READ_CHRONOLOGY.decode(row)
     around = around_from(child_id, parts)
     context = frozenset([child_id])
@@ -719,8 +720,8 @@ async def load_chronology_facts(
         parts,
         [child_id, *around],
         now,
-        interested=context if row.interest else frozenset(),
-        held=context if row.held else frozenset(),
+        interested=context if row["interest"] else frozenset(),
+        held=context if row["held"] else frozenset(),
     )
     return facts, around
 
@@ -870,13 +871,12 @@ async def read_records(
     assert principal.agency_id is not None
     now = utcnow()
     around: dict[uuid.UUID, str] = {}
+    db = await Db.for_read(session)
     if subject_ids is None:
-        f, around = await load_chronology_facts(
-            session, principal.agency_id, context_person_id, now
-        )
+        f, around = await load_chronology_facts(db, principal.agency_id, context_person_id, now)
     else:
         f = await load_read_facts(
-            session, principal.agency_id, context_person_id, subject_ids, now, record_ids, after
+            db, principal.agency_id, context_person_id, subject_ids, now, record_ids, after
         )
     if context_person_id not in f.interested | f.held:
         raise _no_interest(
@@ -887,7 +887,7 @@ async def read_records(
     await _attach_citations(session, result.visible, f, request, context_person_id in f.interested)
     disclosures: list[dict[str, Any]] = []
     entry = _read_entry(principal, f, result, context_person_id, purpose, endpoint, disclosures)
-    await append_many(session, principal, [entry], disclosures)
+    await append_many(session, principal, [entry], disclosures, db=db)
     result.around = around
     return result
 

@@ -1,0 +1,116 @@
+"""Running a hot read's two statements on asyncpg itself, outside a transaction (decision 0009).
+
+A shared summary is one SELECT of its facts and one INSERT of its disclosure rows and audit entry.
+Through the session that is four round trips: BEGIN, SELECT, INSERT, COMMIT. When the request has
+not begun a transaction (nothing read or written yet through the session), the SELECT runs on its
+own snapshot and the INSERT commits by itself: two round trips, and none of SQLAlchemy's
+per-statement work. Anywhere else (SQLite, or a request that has already used its session) the
+same statements go through the session, in the request's transaction.
+"""
+
+import contextlib
+from collections.abc import Mapping
+from typing import Any
+
+import asyncpg  # type: ignore[import-untyped]
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+# Connection problems: the request fails with 503 and the connection leaves the pool.
+_LOST = (
+    OSError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,  # the protocol's state is lost: seen after a backend was killed
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+)
+
+
+class _Compiled:
+    """A statement compiled once for asyncpg; its SQL and argument order once per length of
+    each list it takes (an IN of a list has a placeholder per item, as SQLAlchemy renders it).
+    An `= ANY(array)` would keep one text for every length, but PostgreSQL then estimates the
+    array at ten items and plans the facts statement afresh on every execution."""
+
+    def __init__(self, stmt: Any, dialect: sa.Dialect):
+        self.compiled = stmt.compile(dialect=dialect)
+        self.defaults = self.compiled.params  # the values of literals (IN lists of constants)
+        self.lists = [name for b, name in self.compiled.bind_names.items() if b.expanding]
+        self._forms: dict[tuple[int, ...], tuple[str, list[tuple[str, int | None]]]] = {}
+
+    def sql_and_args(self, params: Mapping[str, Any]) -> tuple[str, list[Any]]:
+        values = {**self.defaults, **params}
+        key = tuple(len(values[n]) for n in self.lists)
+        form = self._forms.get(key)
+        if form is None:
+            state = self.compiled.construct_expanded_state(values)
+            item: dict[str, tuple[str, int | None]] = {
+                e: (n, i)
+                for n, names in state.parameter_expansion.items()
+                for i, e in enumerate(names)
+            }
+            order = [item.get(name, (name, None)) for name in state.positiontup or ()]
+            form = (state.statement, order)
+            self._forms[key] = form
+        sql, order = form
+        return sql, [values[n] if i is None else values[n][i] for n, i in order]
+
+
+# Keyed by the statement object: these are module constants, built once.
+_compiled: dict[int, tuple[Any, _Compiled]] = {}
+
+
+def _compile(stmt: Any, dialect: sa.Dialect) -> _Compiled:
+    hit = _compiled.get(id(stmt))
+    if hit is None or hit[0] is not stmt:
+        hit = (stmt, _Compiled(stmt, dialect))
+        _compiled[id(stmt)] = hit
+    return hit[1]
+
+
+class Db:
+    """Executes Core statements for one read: on the idle driver connection, or the session."""
+
+    def __init__(self, session: AsyncSession, conn: AsyncConnection | None, driver: Any) -> None:
+        self.session = session
+        self._conn = conn
+        self._driver: asyncpg.Connection | None = driver
+
+    @classmethod
+    async def for_read(cls, session: AsyncSession) -> "Db":
+        if session.get_bind().dialect.name != "postgresql" or session.in_transaction():
+            return cls(session, None, None)
+        conn = await session.connection()
+        raw = await conn.get_raw_connection()
+        return cls(session, conn, raw.driver_connection)
+
+    @property
+    def dialect(self) -> str:
+        return self.session.get_bind().dialect.name
+
+    async def one(self, stmt: Any, params: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The statement's only row, by column name."""
+        if self._driver is None:
+            row = (await self.session.execute(stmt, params)).one()
+            return row._mapping  # type: ignore[return-value]
+        sql, args = _compile(stmt, self.session.get_bind().dialect).sql_and_args(params)
+        row = await self._run(self._driver.fetchrow, sql, args)
+        assert row is not None
+        return row  # type: ignore[no-any-return]
+
+    async def write(self, stmt: Any, params: Mapping[str, Any]) -> None:
+        """On the driver, committed when it returns (no transaction is open)."""
+        if self._driver is None:
+            await self.session.execute(stmt, params)
+            return
+        sql, args = _compile(stmt, self.session.get_bind().dialect).sql_and_args(params)
+        await self._run(self._driver.execute, sql, args)
+
+    async def _run(self, call: Any, sql: str, args: list[Any]) -> Any:
+        try:
+            return await call(sql, *args)
+        except _LOST as exc:
+            assert self._conn is not None
+            with contextlib.suppress(Exception):  # discarded either way; the 503 is what matters
+                await self._conn.invalidate()
+            raise ConnectionError("the database connection was lost") from exc
