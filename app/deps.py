@@ -261,8 +261,12 @@ class Creator:
         )
 
     async def __call__(
-        self, payload: BaseModel | None, create: Callable[[], Awaitable[Created]]
+        self,
+        payload: BaseModel | None,
+        create: Callable[[], Awaitable[Created]],
+        deferred: bool = False,
     ) -> JSONResponse:
+        """`deferred`: `create` returns its writes (`Created.writes`) rather than making them."""
         return await run_idempotent(
             self.session,
             self.principal,
@@ -271,6 +275,7 @@ class Creator:
             path=self.request.url.path,
             payload=payload,
             create=create,
+            deferred=deferred,
         )
 
 

@@ -77,12 +77,23 @@ class Db:
         self._driver: asyncpg.Connection | None = driver
 
     @classmethod
-    async def for_read(cls, session: AsyncSession) -> "Db":
-        if session.get_bind().dialect.name != "postgresql" or session.in_transaction():
-            return cls(session, None, None)
-        conn = await session.connection()
-        raw = await conn.get_raw_connection()
-        return cls(session, conn, raw.driver_connection)
+    async def of(cls, session: AsyncSession) -> "Db":
+        """The request's: decided at its first use, and the same for the rest of the request."""
+        db: Db | None = session.info.get("confer.db")
+        if db is None:
+            if session.get_bind().dialect.name != "postgresql" or session.in_transaction():
+                db = cls(session, None, None)
+            else:
+                conn = await session.connection()
+                raw = await conn.get_raw_connection()
+                db = cls(session, conn, raw.driver_connection)
+            session.info["confer.db"] = db
+        return db
+
+    @property
+    def direct(self) -> bool:
+        """On the driver, with no transaction open: each statement commits by itself."""
+        return self._driver is not None
 
     @property
     def dialect(self) -> str:
@@ -105,6 +116,11 @@ class Db:
             return
         sql, args = _compile(stmt, self.session.get_bind().dialect).sql_and_args(params)
         await self._run(self._driver.execute, sql, args)
+
+    async def fetchval(self, sql: str, args: list[Any]) -> Any:
+        """A statement of the driver's own (`direct` only): its first value."""
+        assert self._driver is not None
+        return await self._run(self._driver.fetchval, sql, args)
 
     async def _run(self, call: Any, sql: str, args: list[Any]) -> Any:
         try:

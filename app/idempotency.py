@@ -22,19 +22,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from app.db import utcnow
+from app.driver import Db
 from app.errors import Invalid
 from app.models.idempotency import IdempotencyRecord
 from app.principal import Principal
+from app.writes import Writes
 
 
 @dataclass(frozen=True)
 class Created:
-    """The result of a creation: body, where it lives, and its ETag when it is a shared object."""
+    """The result of a creation: body, where it lives, and its ETag when it is a shared object.
+    `writes`: what it has still to write (`app/writes.py`), when it left that to the caller."""
 
     body: BaseModel
     location: str
     etag: str | None = None
     status: int = 201
+    writes: Writes | None = None
 
     def headers(self) -> dict[str, str]:
         headers = {"Location": self.location}
@@ -75,14 +79,22 @@ async def run_idempotent(
     path: str,
     payload: BaseModel | None,
     create: Callable[[], Awaitable[Created]],
+    deferred: bool = False,
 ) -> JSONResponse:
+    """`deferred`: `create` returns its writes rather than making them (`Created.writes`)."""
+    if key is not None and not key.strip():
+        raise Invalid("The Idempotency-Key is empty.", field="header:/Idempotency-Key")
+    if deferred:
+        db = await Db.of(session)  # decided before `create` touches the session
+        if db.direct:
+            return await _create_in_one_statement(db, principal, key, method, path, payload, create)
     if key is None:
         created = await create()
+        if created.writes is not None:
+            await created.writes.apply(session)
         return JSONResponse(
             jsonable_encoder(created.body), status_code=created.status, headers=created.headers()
         )
-    if not key.strip():
-        raise Invalid("The Idempotency-Key is empty.", field="header:/Idempotency-Key")
     request_hash = _request_hash(method, path, payload)
     ident: dict[str, Any] = {"scope": principal.idempotency_scope, "key": key}
 
@@ -111,6 +123,8 @@ async def run_idempotent(
         return _replay(stored, request_hash)
 
     created = await create()
+    if created.writes is not None:
+        await created.writes.apply(session)
     encoded: Any = jsonable_encoder(created.body)
     await session.execute(
         sa.update(_TABLE)
@@ -122,6 +136,47 @@ async def run_idempotent(
         )
     )
     return JSONResponse(encoded, status_code=created.status, headers=created.headers())
+
+
+async def _create_in_one_statement(
+    db: Db,
+    principal: Principal,
+    key: str | None,
+    method: str,
+    path: str,
+    payload: BaseModel | None,
+    create: Callable[[], Awaitable[Created]],
+) -> JSONResponse:
+    """`create` reads on the driver; its rows, its audit entries and the key's stored answer go
+    in as one statement that commits by itself (app/writes.py)."""
+    created = await create()
+    assert created.writes is not None, "a deferred creation returns its writes"
+    encoded: Any = jsonable_encoder(created.body)
+    response = JSONResponse(encoded, status_code=created.status, headers=created.headers())
+    if key is None:
+        await created.writes.apply_reserving(db, None)
+        return response
+    request_hash = _request_hash(method, path, payload)
+    reservation = {
+        "scope": principal.idempotency_scope,
+        "key": key,
+        "method": method,
+        "path": path,
+        "request_hash": request_hash,
+        "created_at": utcnow(),
+        "response_status": created.status,
+        "response_body": json.dumps(encoded),
+        "response_headers": json.dumps(created.headers()),
+    }
+    if await created.writes.apply_reserving(db, reservation):
+        return response
+    # The key was taken, by a request that committed first (or while we waited on its row).
+    stored = (
+        await db.session.execute(
+            select(IdempotencyRecord).filter_by(scope=reservation["scope"], key=key)
+        )
+    ).scalar_one()
+    return _replay(stored, request_hash)
 
 
 _TABLE = IdempotencyRecord.__table__  # type: ignore[attr-defined]

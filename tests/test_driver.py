@@ -1,6 +1,7 @@
 """Hot reads on the driver outside a transaction (decision 0009), on a database of their own:
 elsewhere each test's requests run inside one rolled-back transaction, so nothing commits."""
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -130,3 +131,117 @@ async def test_a_connection_dropped_under_a_summary_costs_one_503_then_it_recove
         assert first.headers["retry-after"]
         assert first.headers["content-type"] == "application/problem+json"
     assert [r.status_code for r in rest] == [200, 200]
+
+
+async def _consent_setup(client: httpx.AsyncClient) -> tuple[Any, dict[str, Any]]:
+    holder, reader = await two_agencies(client)
+    steve = await shared_adult(client, holder, reader)
+    body = {
+        "decision": "granted",
+        "form": "verbal",
+        "subjects": [steve["id"]],
+        "given_by": [steve["id"]],
+        "recipients": [reader.agency_id],
+        "purposes": ["family_support"],
+    }
+    return holder, body
+
+
+async def _count(admin: Any, sql: str, **params: Any) -> int:
+    async with admin.connect() as conn:
+        return int((await conn.execute(sa.text(sql), params)).scalar_one())
+
+
+async def test_a_consent_with_a_key_is_one_statement_and_a_retry_replays_it(committed):
+    client, _app, admin, statements = committed
+    holder, body = await _consent_setup(client)
+    warm = {**holder.headers, "Idempotency-Key": "warm-up"}
+    assert (await client.post("/consents", headers=warm, json=body)).status_code == 201
+    statements.clear()
+    h = {**holder.headers, "Idempotency-Key": "consent-1"}
+    first = await client.post("/consents", headers=h, json=body)
+    assert first.status_code == 201, first.text
+    # The checks' SELECT, then the key, the statement, its subjects and the audit entry at once.
+    assert statements == ["SELECT", "WITH"]
+    again = await client.post("/consents", headers=h, json=body)
+    assert again.status_code == 201 and again.headers["idempotent-replayed"] == "true"
+    assert again.json() == first.json() and again.headers["location"] == first.headers["location"]
+    other = await client.post("/consents", headers=h, json={**body, "purposes": ["health"]})
+    assert other.status_code == 422
+    consent_id = first.json()["id"]
+    assert (
+        await _count(admin, "SELECT count(*) FROM consent_statement WHERE id = :i", i=consent_id)
+        == 1
+    )
+    assert (
+        await _count(
+            admin, "SELECT count(*) FROM consent_subject WHERE statement_id = :i", i=consent_id
+        )
+        == 1
+    )
+    assert (
+        await _count(
+            admin,
+            "SELECT count(*) FROM audit_entry WHERE action = 'consent.granted' AND object_id = :i",
+            i=consent_id,
+        )
+        == 1
+    )
+    # What was written reads back as it was answered.
+    got = await client.get(f"/consents/{consent_id}", headers=holder.headers)
+    assert got.json() == first.json() and got.headers["etag"] == first.headers["etag"]
+
+
+async def test_a_consent_without_a_key_is_written_whole(committed):
+    client, _app, _admin, _statements = committed
+    holder, body = await _consent_setup(client)
+    r = await client.post("/consents", headers=holder.headers, json=body)
+    assert r.status_code == 201, r.text
+    got = await client.get(f"/consents/{r.json()['id']}", headers=holder.headers)
+    assert got.status_code == 200 and got.json() == r.json()
+
+
+async def test_concurrent_consents_with_one_key_make_one_statement(committed):
+    client, _app, admin, _statements = committed
+    holder, body = await _consent_setup(client)
+    h = {**holder.headers, "Idempotency-Key": "race"}
+    r1, r2 = await asyncio.gather(
+        client.post("/consents", headers=h, json=body),
+        client.post("/consents", headers=h, json=body),
+    )
+    assert {r1.status_code, r2.status_code} == {201}
+    assert r1.json()["id"] == r2.json()["id"]
+    replayed = sorted(str(r.headers.get("idempotent-replayed")) for r in (r1, r2))
+    assert replayed == ["None", "true"]
+    n = await _count(
+        admin,
+        "SELECT count(*) FROM consent_statement WHERE recorded_by_agency_id = :a",
+        a=holder.agency_id,
+    )
+    assert n == 1
+
+
+async def test_a_referral_with_a_key_is_one_statement_and_reads_back_as_answered(committed):
+    client, _app, _admin, statements = committed
+    holder, reader = await two_agencies(client)
+    steve = await shared_adult(client, holder, reader)
+    body = {
+        "to_agency_id": reader.agency_id,
+        "subject_person_ids": [steve["id"]],
+        "purpose": "family_support",
+        "reason": "Rent arrears and a damp flat.",
+        "action_expected": "An assessment.",
+        "feedback_by": "2099-01-01",
+    }
+    warm = {**holder.headers, "Idempotency-Key": "warm-up"}
+    assert (await client.post("/referrals", headers=warm, json=body)).status_code == 201
+    statements.clear()
+    h = {**holder.headers, "Idempotency-Key": "referral-1"}
+    sent = await client.post("/referrals", headers=h, json=body)
+    assert sent.status_code == 201, sent.text
+    assert statements == ["SELECT", "WITH"]
+    again = await client.post("/referrals", headers=h, json=body)
+    assert again.headers["idempotent-replayed"] == "true" and again.json() == sent.json()
+    got = await client.get(f"/referrals/{sent.json()['id']}", headers=reader.headers)
+    assert got.status_code == 200 and got.json() == sent.json()
+    assert got.headers["etag"] == sent.headers["etag"]

@@ -261,6 +261,7 @@ class Play:
                 notes=notes,
             ),
         )
+        await recorded.writes.apply(self.session)
         return recorded.statement
 
     async def share_without_consent(
@@ -319,7 +320,7 @@ class Play:
         record_ids: Sequence[uuid.UUID] = (),
         accept_by: str | None = None,
     ) -> Referral:
-        referral = await referrals.create_referral(
+        referral, _, writes = await referrals.create_referral(
             self.session,
             self.who(actor),
             ReferralCreate(
@@ -338,6 +339,7 @@ class Play:
                 record_ids=list(record_ids),
             ),
         )
+        await writes.apply(self.session)
         if accept_by is not None:
             await referrals.acknowledge(self.session, self.who(accept_by), referral.id, ANY)
             referral = await referrals.accept(self.session, self.who(accept_by), referral.id, ANY)

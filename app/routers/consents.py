@@ -26,11 +26,11 @@ async def record_consent(
     body: ConsentCreate, session: SessionDep, principal: AgencyPrincipalDep, creator: CreatorDep
 ) -> JSONResponse:
     async def create() -> Created:
-        st, subjects = await consents.record_consent(session, principal, body)
+        st, subjects, writes = await consents.record_consent(session, principal, body)
         public = await consents.to_public(session, st, subjects)
-        return Created(public, f"/consents/{st.id}", etag(st.id, st.version))
+        return Created(public, f"/consents/{st.id}", etag(st.id, st.version), writes=writes)
 
-    return await creator(body, create)
+    return await creator(body, create, deferred=True)
 
 
 @router.get("/{consent_id}", response_model=ConsentPublic, responses=READ_RESPONSES)

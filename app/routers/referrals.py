@@ -22,11 +22,10 @@ async def create_referral(
     body: ReferralCreate, session: SessionDep, principal: AgencyPrincipalDep, creator: CreatorDep
 ) -> JSONResponse:
     async def create() -> Created:
-        r = await referrals.create_referral(session, principal, body)
-        public = await referrals.to_public(session, r)
-        return Created(public, f"/referrals/{r.id}", etag(r.id, r.version))
+        r, public, writes = await referrals.create_referral(session, principal, body)
+        return Created(public, f"/referrals/{r.id}", etag(r.id, r.version), writes=writes)
 
-    return await creator(body, create)
+    return await creator(body, create, deferred=True)
 
 
 @router.get(

@@ -36,7 +36,7 @@ class AuditItem:
     detail: dict[str, Any] | None = None
 
 
-def _entry(principal: Principal | None, item: AuditItem) -> dict[str, Any]:
+def entry_row(principal: Principal | None, item: AuditItem) -> dict[str, Any]:
     """The entry's columns, with `body`: its canonical RFC 8785 bytes (what the chain hashes)."""
     occurred_at = utcnow()
     row: dict[str, Any] = {
@@ -92,7 +92,7 @@ async def append_many(
     entry goes in the same way as its facts came (decision 0009)."""
     if not items:
         return
-    rows = [_entry(principal, item) for item in items]
+    rows = [entry_row(principal, item) for item in items]
     if session.get_bind().dialect.name == "postgresql":
         # Chained later by the sealer, so concurrent requests never queue on the chain's head.
         # One entry is one statement: on the read's idle driver connection it commits by itself,
@@ -119,7 +119,7 @@ async def append_many(
 
 # Core statements built once: this runs on every request.
 _TABLE = AuditEntry.__table__  # type: ignore[attr-defined]
-_COLUMNS = (
+COLUMNS = (
     "occurred_at",
     "request_id",
     "agency_id",
@@ -132,7 +132,7 @@ _COLUMNS = (
     "outcome",
     "body",
 )
-_VALUES = {c: sa.bindparam(c, type_=_TABLE.c[c].type) for c in _COLUMNS}
+_VALUES = {c: sa.bindparam(c, type_=_TABLE.c[c].type) for c in COLUMNS}
 _INSERT_PG = sa.insert(_TABLE).values(
     **_VALUES, txid=sa.literal_column("pg_current_xact_id()::text::bigint")
 )
@@ -141,8 +141,8 @@ _INSERT_DISCLOSURES = sa.insert(Disclosure.__table__)  # type: ignore[attr-defin
 _INSERT_PG_WITH_DISCLOSURES = sa.text(
     "WITH disclosed AS (INSERT INTO disclosure SELECT * FROM "  # noqa: S608 - constant names
     "json_populate_recordset(NULL::disclosure, CAST(:disclosures AS json))) "
-    f"INSERT INTO audit_entry ({', '.join(_COLUMNS)}, txid) "
-    f"VALUES ({', '.join(':' + c for c in _COLUMNS)}, pg_current_xact_id()::text::bigint)"
+    f"INSERT INTO audit_entry ({', '.join(COLUMNS)}, txid) "
+    f"VALUES ({', '.join(':' + c for c in COLUMNS)}, pg_current_xact_id()::text::bigint)"
 ).bindparams(*_VALUES.values())
 _INSERT_RETURNING_ID = sa.insert(_TABLE).values(**_VALUES).returning(_TABLE.c.id)
 

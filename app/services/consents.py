@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.db import utcnow
+from app.driver import Db
 from app.errors import Conflict, Invalid, NotFound
 from app.jsonrows import Combined
 from app.models.agency import Agency
@@ -38,6 +39,7 @@ from app.services.sharing import (
     person_facts_from,
 )
 from app.services.versioning import update_versioned
+from app.writes import Writes
 
 CLOCK_SKEW = timedelta(minutes=2)
 
@@ -92,6 +94,7 @@ def status_of(st: ConsentStatement) -> str:
 class Recorded(NamedTuple):
     statement: ConsentStatement
     subjects: list[ConsentSubject]
+    writes: Writes  # not yet written: the caller applies them
 
 
 async def to_public(
@@ -138,19 +141,18 @@ async def record_consent(
         )
     holders = data.holders or [agency_id]
     named_groups = [*data.holder_groups, *data.recipient_groups]
-    row = (
-        await session.execute(
-            _CHECKS.statement(session.get_bind().dialect.name),
-            {
-                "agency": agency_id,
-                "people": [*data.subjects, *data.given_by],
-                "agency_ids": [*holders, *data.recipients],
-                "group_ids": named_groups,
-                "ids": list(data.subjects),
-                "today": now.date(),
-            },
-        )
-    ).one()
+    db = await Db.of(session)
+    row = await db.one(
+        _CHECKS.statement(db.dialect),
+        {
+            "agency": agency_id,
+            "people": [*data.subjects, *data.given_by],
+            "agency_ids": [*holders, *data.recipients],
+            "group_ids": named_groups,
+            "ids": list(data.subjects),
+            "today": now.date(),
+        },
+    )
     parts = _CHECKS.decode(row)
     found = {name: {r[0] for r in parts[name]} for name in ("known", "agencies", "groups")}
     require_known(principal, [*data.subjects, *data.given_by], found["known"], "consent.create")
@@ -199,27 +201,26 @@ async def record_consent(
         article9_condition=data.article9_condition.value if data.article9_condition else None,
         notes=data.notes,
     )
-    session.add(statement)
-    await session.flush()
     subjects = [
         ConsentSubject(statement_id=statement.id, subject_person_id=subject, given_by_person_id=g)
         for subject, givers in signers.items()
         for g in givers
     ]
-    session.add_all(subjects)
-    await session.flush()
+    # Left to the caller (run_idempotent), so that the rows, the audit entries and the
+    # Idempotency-Key's answer can go in as one statement (app/writes.py).
+    writes = Writes(principal)
+    writes.add(_STATEMENTS, [statement.model_dump()])
+    writes.add(_SUBJECTS, [s.model_dump() for s in subjects])
     detail = {"purposes": statement.purposes, "categories": statement.categories}
-    await audit.append_many(
-        session,
-        principal,
-        [
-            audit.AuditItem(
-                f"consent.{data.decision.value}", "consent", statement.id, s, detail=detail
-            )
-            for s in signers
-        ],
-    )
-    return Recorded(statement, subjects)
+    writes.entries = [
+        audit.AuditItem(f"consent.{data.decision.value}", "consent", statement.id, s, detail=detail)
+        for s in signers
+    ]
+    return Recorded(statement, subjects, writes)
+
+
+_STATEMENTS = ConsentStatement.__table__  # type: ignore[attr-defined]
+_SUBJECTS = ConsentSubject.__table__  # type: ignore[attr-defined]
 
 
 async def get_consent(

@@ -5,13 +5,15 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.db import utcnow
+from app.db import UTCDateTime, utcnow
+from app.driver import Db
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.jsonrows import Combined
-from app.models.agency import AgencyService
+from app.models.agency import Agency, AgencyService
 from app.models.casework import (
     Referral,
     ReferralCreate,
@@ -20,18 +22,24 @@ from app.models.casework import (
     ReferralStatus,
     ReferralSubject,
 )
-from app.models.person import FamilyMember, Involvement, InvolvementSource
+from app.models.person import (
+    Family,
+    FamilyMember,
+    Involvement,
+    InvolvementSource,
+    PersonProfile,
+)
 from app.models.requests import Share
 from app.models.sharing import AgencyGroup, Record
 from app.pagination import Pagination, keyset
 from app.principal import Principal
 from app.services import audit
 from app.services.audit import RefusalAudit
-from app.services.consents import ensure_agencies, ensure_groups
-from app.services.families import get_family
-from app.services.people import agency_of, own_profiles
+from app.services.consents import require_found
+from app.services.people import agency_of, require_known
 from app.services.sharing import decide_for, memberships_now
 from app.services.versioning import update_versioned
+from app.writes import Writes
 
 RE_REFERRAL_WINDOW = timedelta(days=365)
 
@@ -58,56 +66,107 @@ _PARTS = Combined(
 async def to_public(session: AsyncSession, r: Referral) -> ReferralPublic:
     stmt = _PARTS.statement(session.get_bind().dialect.name)
     parts = _PARTS.decode((await session.execute(stmt, {"referral": r.id})).one())
+    return public_of(r, [row[0] for row in parts["subjects"]], [row[0] for row in parts["shares"]])
+
+
+def public_of(r: Referral, subjects: list[uuid.UUID], share_ids: list[uuid.UUID]) -> ReferralPublic:
     return ReferralPublic.model_validate(
         {
             **r.model_dump(),
-            "subject_person_ids": [row[0] for row in parts["subjects"]],
+            "subject_person_ids": subjects,
             "overdue": r.status == ReferralStatus.sent and r.feedback_by < date.today(),
-            "share_ids": [row[0] for row in parts["shares"]],
+            "share_ids": share_ids,
         }
     )
 
 
+_P_PEOPLE: sa.BindParameter[Any] = sa.bindparam("people", expanding=True)
+_P_FAMILY = sa.bindparam("family", type_=sa.Uuid)
+_P_TO = sa.bindparam("to_agency", type_=sa.Uuid)
+_FAMILY_MEMBERS = sa.select(col(FamilyMember.person_id)).where(
+    col(FamilyMember.family_id) == _P_FAMILY
+)
+# What sending a referral checks, in one round trip: the caller's agency knows the people and
+# recorded the family; the receiver exists (its service is its own); whether the receiver closed
+# its work with any of them in the last year (a re-referral).
+_SEND_CHECKS = Combined(
+    {
+        "known": sa.select(col(PersonProfile.person_id)).where(
+            col(PersonProfile.agency_id) == sa.bindparam("agency", type_=sa.Uuid),
+            col(PersonProfile.person_id).in_(_P_PEOPLE),
+        ),
+        "family": sa.select(col(Family.agency_id)).where(col(Family.id) == _P_FAMILY),
+        "members": _FAMILY_MEMBERS,
+        "agencies": sa.select(col(Agency.id)).where(col(Agency.id) == _P_TO),
+        "services": sa.select(col(AgencyService.agency_id)).where(
+            col(AgencyService.id) == sa.bindparam("service", type_=sa.Uuid)
+        ),
+        "groups": sa.select(col(AgencyGroup.id)).where(
+            col(AgencyGroup.id) == sa.bindparam("group", type_=sa.Uuid)
+        ),
+        "closed": sa.select(col(Involvement.person_id))
+        .where(
+            col(Involvement.agency_id) == _P_TO,
+            col(Involvement.ended_at) >= sa.bindparam("closed_since", type_=UTCDateTime()),
+            or_(
+                col(Involvement.person_id).in_(_P_PEOPLE),
+                col(Involvement.person_id).in_(_FAMILY_MEMBERS),
+            ),
+        )
+        .limit(1),
+    }
+)
+
+
 async def create_referral(
     session: AsyncSession, principal: Principal, data: ReferralCreate
-) -> Referral:
+) -> tuple[Referral, ReferralPublic, Writes]:
+    """The referral, its answer, and its rows still to write (the caller applies them)."""
     agency_id = agency_of(principal)
     now = utcnow()
     if data.feedback_by < now.date():
         raise Invalid("feedback_by is in the past.", field="body:/feedback_by")
     people = list(dict.fromkeys(data.subject_person_ids))
-    await own_profiles(session, principal, people, action="referral.create")
+    db = await Db.of(session)
+    row = await db.one(
+        _SEND_CHECKS.statement(db.dialect),
+        {
+            "agency": agency_id,
+            "people": people,
+            "family": data.family_id,
+            "to_agency": data.to_agency_id,
+            "service": data.to_service_id,
+            "group": data.to_group_id,
+            "closed_since": now - RE_REFERRAL_WINDOW,
+        },
+    )
+    parts = _SEND_CHECKS.decode(row)
+    require_known(principal, people, {r[0] for r in parts["known"]}, "referral.create")
     if data.family_id is not None:
-        await get_family(session, principal, data.family_id)
-        members = await session.execute(
-            select(col(FamilyMember.person_id)).where(FamilyMember.family_id == data.family_id)
-        )
-        people += [p for p in members.scalars() if p not in people]
+        if [r[0] for r in parts["family"]] != [agency_id]:
+            raise NotFound(
+                "family",
+                audit_refusal=RefusalAudit(principal, "family.read", "family", data.family_id),
+            )
+        people += [p for (p,) in parts["members"] if p not in people]
     if not people:
         raise Invalid("The family has no members to refer.", field="body:/family_id")
     if data.to_agency_id is not None:
         if data.to_agency_id == agency_id:
             raise Invalid("An agency does not refer to itself.", field="body:/to_agency_id")
-        await ensure_agencies(session, [data.to_agency_id], "body:/to_agency_id")
-        if data.to_service_id is not None:
-            service = await session.get(AgencyService, data.to_service_id)
-            if service is None or service.agency_id != data.to_agency_id:
-                raise NotFound("service", field="body:/to_service_id")
+        require_found(
+            [data.to_agency_id], {r[0] for r in parts["agencies"]}, "agency", "body:/to_agency_id"
+        )
+        if data.to_service_id is not None and [r[0] for r in parts["services"]] != [
+            data.to_agency_id
+        ]:
+            raise NotFound("service", field="body:/to_service_id")
     else:
         assert data.to_group_id is not None
-        await ensure_groups(session, [data.to_group_id], "body:/to_group_id")
-    re_referral = False
-    if data.to_agency_id is not None:
-        closed = await session.execute(
-            select(Involvement.id)
-            .where(
-                Involvement.agency_id == data.to_agency_id,
-                col(Involvement.person_id).in_(people),
-                col(Involvement.ended_at) >= now - RE_REFERRAL_WINDOW,
-            )
-            .limit(1)
+        require_found(
+            [data.to_group_id], {r[0] for r in parts["groups"]}, "group", "body:/to_group_id"
         )
-        re_referral = closed.first() is not None
+    re_referral = data.to_agency_id is not None and bool(parts["closed"])
     referral = Referral(
         from_agency_id=agency_id,
         from_practitioner_id=principal.practitioner_id,
@@ -121,33 +180,36 @@ async def create_referral(
         feedback_by=data.feedback_by,
         re_referral=re_referral,
     )
-    session.add(referral)
-    await session.flush()
-    session.add_all(ReferralSubject(referral_id=referral.id, person_id=p) for p in people)
-    await session.flush()
-    await _share_records(session, principal, referral, data.record_ids, people)
+    shares = await _shares(session, principal, referral, data.record_ids, people)
+    # Left to the caller (run_idempotent): the rows, the audit entries and the
+    # Idempotency-Key's answer can then go in as one statement (decision 0010).
+    writes = Writes(principal)
+    writes.add(_REFERRALS, [referral.model_dump()])
+    subjects = [ReferralSubject(referral_id=referral.id, person_id=p) for p in people]
+    writes.add(_SUBJECTS, [s.model_dump() for s in subjects])
+    writes.add(_SHARES, [s.model_dump() for s in shares])
     detail = {"purpose": referral.purpose, "re_referral": re_referral}
-    await audit.append_many(
-        session,
-        principal,
-        [
-            audit.AuditItem("referral.send", "referral", referral.id, p, detail=detail)
-            for p in people
-        ],
-    )
-    return referral
+    writes.entries = [
+        audit.AuditItem("referral.send", "referral", referral.id, p, detail=detail) for p in people
+    ]
+    return referral, public_of(referral, people, [s.id for s in shares]), writes
 
 
-async def _share_records(
+_REFERRALS = Referral.__table__  # type: ignore[attr-defined]
+_SUBJECTS = ReferralSubject.__table__  # type: ignore[attr-defined]
+_SHARES = Share.__table__  # type: ignore[attr-defined]
+
+
+async def _shares(
     session: AsyncSession,
     principal: Principal,
     referral: Referral,
     record_ids: list[uuid.UUID],
     people: list[uuid.UUID],
-) -> None:
+) -> list[Share]:
     """What is sent with a referral must have a basis for the receiver, as the policy decides."""
     if not record_ids:
-        return
+        return []
     assert referral.to_agency_id is not None
     records = []
     for i, record_id in enumerate(record_ids):
@@ -159,7 +221,10 @@ async def _share_records(
         ):
             raise NotFound("record", field=f"body:/record_ids/{i}")
         records.append(rec)
-    verdicts = await decide_for(session, referral.to_agency_id, referral.purpose, records)
+    # Sent, the referral gives the receiver an interest in its subjects (rule 2).
+    verdicts = await decide_for(
+        session, referral.to_agency_id, referral.purpose, records, interest_in=people
+    )
     for i, verdict in enumerate(verdicts):
         if not verdict.permit:
             reason = verdict.reason.value if verdict.reason else "no basis"
@@ -167,7 +232,7 @@ async def _share_records(
                 f"The receiver may not be sent this record ({reason}).",
                 field=f"body:/record_ids/{i}",
             )
-    session.add_all(
+    return [
         Share(
             referral_id=referral.id,
             holder_agency_id=referral.from_agency_id,
@@ -180,8 +245,7 @@ async def _share_records(
             shared_by=principal.practitioner_id,
         )
         for rec in records
-    )
-    await session.flush()
+    ]
 
 
 async def _receives(session: AsyncSession, principal: Principal, r: Referral) -> bool:

@@ -6,7 +6,7 @@ This is the only path by which a record held by one agency reaches another.
 
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -871,7 +871,7 @@ async def read_records(
     assert principal.agency_id is not None
     now = utcnow()
     around: dict[uuid.UUID, str] = {}
-    db = await Db.for_read(session)
+    db = await Db.of(session)
     if subject_ids is None:
         f, around = await load_chronology_facts(db, principal.agency_id, context_person_id, now)
     else:
@@ -1003,16 +1003,23 @@ async def _attach_citations(
 
 
 async def decide_for(
-    session: AsyncSession, agency_id: uuid.UUID, purpose: str, records: Sequence[Record]
+    session: AsyncSession,
+    agency_id: uuid.UUID,
+    purpose: str,
+    records: Sequence[Record],
+    interest_in: Collection[uuid.UUID] = (),
 ) -> list[Decision]:
     """What the policy would decide if `agency_id` read these records now (a holder checks, before
-    it points records out to another agency, that each has a basis)."""
+    it points records out to another agency, that each has a basis). `interest_in`: the people
+    the act being checked gives the agency an interest in (a referral to it, not yet written)."""
     if not records:
         return []
     now = utcnow()
     memberships = await memberships_now(session, now)
     subjects = list({r.subject_person_id for r in records})
-    interest = {s: await has_interest(session, agency_id, s, now) for s in subjects}
+    interest = {
+        s: s in interest_in or await has_interest(session, agency_id, s, now) for s in subjects
+    }
     people = await person_facts(session, subjects, now.date())
     consents = await consent_facts(session, subjects)
     decisions, _ = await decision_facts(session, subjects, now)
