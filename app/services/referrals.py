@@ -5,7 +5,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -27,6 +26,7 @@ from app.models.person import (
     FamilyMember,
     Involvement,
     InvolvementSource,
+    Person,
     PersonProfile,
 )
 from app.models.requests import Share
@@ -104,14 +104,17 @@ _SEND_CHECKS = Combined(
         "groups": sa.select(col(AgencyGroup.id)).where(
             col(AgencyGroup.id) == sa.bindparam("group", type_=sa.Uuid)
         ),
+        # From the people to their involvements (ix_involvement_person_id): an OR of the two
+        # lists made PostgreSQL filter all the receiver's involvements, which grows with the data.
         "closed": sa.select(col(Involvement.person_id))
         .where(
+            col(Involvement.person_id).in_(
+                sa.union(
+                    sa.select(col(Person.id)).where(col(Person.id).in_(_P_PEOPLE)), _FAMILY_MEMBERS
+                )
+            ),
             col(Involvement.agency_id) == _P_TO,
             col(Involvement.ended_at) >= sa.bindparam("closed_since", type_=UTCDateTime()),
-            or_(
-                col(Involvement.person_id).in_(_P_PEOPLE),
-                col(Involvement.person_id).in_(_FAMILY_MEMBERS),
-            ),
         )
         .limit(1),
     }
