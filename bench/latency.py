@@ -1,12 +1,16 @@
 """A quick, quiet probe for working on the hot path: one request at a time, in one process.
 
-    python -m bench.latency [--scale 0.05] [--n 300] [--keep DIR]
+    python -m bench.latency [--scale 0.05] [--n 300] [--only OP ...] [--direct] [--statements]
 
 Builds a small dataset in a throwaway PostgreSQL (as `python -m bench` does), then times the
 bare logged read and the app's operations sequentially through httpx's ASGI transport, and prints
 mean latency and each operation's cost as a multiple of the bare logged read. Sequential timing
 is a proxy for CPU per request, steadier than throughput on a shared machine; the bench proper
 (`python -m bench`) is what RESULTS.md reports.
+
+`--statements` loads pg_stat_statements and prints, after the probe, the statements that took the
+most time with their blocks read per call: a statement whose blocks per call grow with `--scale`
+reaches a table by scan or by a filter over many rows, not by an index on what it looks up.
 """
 
 import argparse
@@ -30,8 +34,14 @@ async def _time(client: Any, lines: list[str], n: int) -> float:
     samples = []
     cpu = time.process_time()
     for line in lines[:n]:
-        method, path, key, body = line.split("|", 3)
+        if_match = ""
+        if line.count("|") == 4:  # an update: METHOD|PATH|KEY|IF-MATCH|BODY (bench/load.lua)
+            method, path, key, if_match, body = line.split("|")
+        else:
+            method, path, key, body = line.split("|", 3)
         headers = {"Authorization": f"Bearer {key}"} if key else {}
+        if if_match:
+            headers["If-Match"] = if_match
         if method == "POST":
             headers["Idempotency-Key"] = secrets.token_hex(8)
         t = time.perf_counter()
@@ -162,6 +172,18 @@ async def probe(
         )
 
 
+STATEMENTS_SETTINGS = ("shared_preload_libraries=pg_stat_statements",)
+TOP_STATEMENTS = """
+SELECT calls, round(mean_exec_time::numeric, 3) AS mean_ms,
+       round(total_exec_time::numeric) AS total_ms,
+       round((shared_blks_hit + shared_blks_read)::numeric / calls, 1) AS blocks_per_call,
+       round(rows::numeric / calls, 1) AS rows_per_call,
+       left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query
+FROM pg_stat_statements WHERE calls > 0 AND query NOT LIKE '%pg_stat_statements%'
+ORDER BY total_exec_time DESC LIMIT 15;
+"""
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(prog="python -m bench.latency", description=__doc__)
     ap.add_argument("--scale", type=float, default=0.05)
@@ -173,6 +195,11 @@ def main() -> None:
         "--direct", action="store_true", help="call the ASGI apps without an HTTP client"
     )
     ap.add_argument("--profile", choices=["summary", "chronology", "disclosures", "consent"])
+    ap.add_argument(
+        "--statements",
+        action="store_true",
+        help="print the costliest statements (pg_stat_statements)",
+    )
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from bench import dataset, pg
@@ -184,7 +211,7 @@ def main() -> None:
     pepper = secrets.token_urlsafe(32)
     try:
         pg.init(pgdir)
-        pg.start(pgdir, port)
+        pg.start(pgdir, port, STATEMENTS_SETTINGS if args.statements else ())
         admin, app_url = pg.urls(port, "confer")
         pg.create_database(pgdir, port, "confer")
 
@@ -209,9 +236,16 @@ def main() -> None:
             "GRANT USAGE ON SEQUENCE bench_log_id_seq TO confer_app;",
             db="confer",
         )
+        if args.statements:
+            pg.psql(pgdir, port, "CREATE EXTENSION pg_stat_statements;", db="confer")
         if args.unix_socket:
             app_url = f"postgresql+asyncpg://confer_app@/confer?host={pgdir}&port={port}"
+        if args.statements:
+            pg.psql(pgdir, port, "SELECT pg_stat_statements_reset();", db="confer")
         asyncio.run(probe(admin, app_url, pepper, m, args.n, args.profile, args.only, args.direct))
+        if args.statements:
+            print("calls|mean ms|total ms|blocks per call|rows per call|statement")
+            print(pg.psql(pgdir, port, TOP_STATEMENTS, db="confer"))
     finally:
         pg.stop(pgdir)
         import shutil

@@ -59,12 +59,12 @@ def init(data_dir: Path) -> None:
         raise SystemExit(f"initdb failed:\n{r.stdout}\n{r.stderr}")
 
 
-def start(data_dir: Path, port: int) -> None:
+def start(data_dir: Path, port: int, settings: tuple[str, ...] = ()) -> None:
     opts = (
         f"-p {port} -k {data_dir} -c listen_addresses=127.0.0.1 -c max_connections=200"
         " -c shared_buffers=2GB -c max_wal_size=8GB -c maintenance_work_mem=512MB"
         " -c work_mem=16MB -c effective_cache_size=16GB"
-    )
+    ) + "".join(f" -c {s}" for s in settings)
     r = _as_pg(
         [
             str(bindir() / "pg_ctl"),
