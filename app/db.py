@@ -109,7 +109,11 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+    from app.driver import RequestAsyncSession  # the driver builds on these types
+
+    return async_sessionmaker(
+        engine, class_=RequestAsyncSession, expire_on_commit=False, autoflush=False
+    )
 
 
 async def session_scope(maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:

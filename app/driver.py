@@ -6,6 +6,11 @@ not begun a transaction (nothing read or written yet through the session), the S
 own snapshot and the INSERT commits by itself: two round trips, and none of SQLAlchemy's
 per-statement work. Anywhere else (SQLite, or a request that has already used its session) the
 same statements go through the session, in the request's transaction.
+
+The driver's connection is checked out of the engine's pool by itself, not through the session
+(a tenth of a summary's CPU). If the request then uses its session, the session runs on that
+same connection (`RequestSession.get_bind`), so a request never holds two; it goes back to the
+pool when the session closes.
 """
 
 import contextlib
@@ -14,7 +19,9 @@ from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm import Session
+from sqlalchemy.util import greenlet_spawn
 
 # Connection problems: the request fails with 503 and the connection leaves the pool.
 _LOST = (
@@ -71,23 +78,27 @@ def _compile(stmt: Any, dialect: sa.Dialect) -> _Compiled:
 class Db:
     """Executes Core statements for one read: on the idle driver connection, or the session."""
 
-    def __init__(self, session: AsyncSession, conn: AsyncConnection | None, driver: Any) -> None:
+    def __init__(self, session: AsyncSession, pooled: Any = None, owned: bool = False) -> None:
         self.session = session
-        self._conn = conn
-        self._driver: asyncpg.Connection | None = driver
+        self._pooled = pooled  # the pool's connection (a "fairy") the driver statements use
+        self._owned = owned  # checked out for them (else it is the session's own)
+        self._driver: asyncpg.Connection | None = pooled.driver_connection if pooled else None
+        self._bound: sa.Connection | None = None  # the session's Connection over it, if used
 
     @classmethod
     async def of(cls, session: AsyncSession) -> "Db":
         """The request's: decided at its first use, and the same for the rest of the request."""
-        db: Db | None = session.info.get("confer.db")
+        db: Db | None = session.info.get(_KEY)
         if db is None:
+            bind = session.bind
             if session.get_bind().dialect.name != "postgresql" or session.in_transaction():
-                db = cls(session, None, None)
-            else:
+                db = cls(session)
+            elif isinstance(bind, AsyncEngine):
+                db = cls(session, await bind.raw_connection(), owned=True)
+            else:  # a session bound to a connection (the tests' rolled-back one): that one
                 conn = await session.connection()
-                raw = await conn.get_raw_connection()
-                db = cls(session, conn, raw.driver_connection)
-            session.info["confer.db"] = db
+                db = cls(session, await conn.get_raw_connection())
+            session.info[_KEY] = db
         return db
 
     @property
@@ -126,7 +137,42 @@ class Db:
         try:
             return await call(sql, *args)
         except _LOST as exc:
-            assert self._conn is not None
             with contextlib.suppress(Exception):  # discarded either way; the 503 is what matters
-                await self._conn.invalidate()
+                await greenlet_spawn(self._pooled.invalidate, exc)
             raise ConnectionError("the database connection was lost") from exc
+
+    def bound(self, engine: sa.Engine) -> sa.Connection:
+        """The session's Connection over the driver's pooled connection (built at first use)."""
+        if self._bound is None:
+            self._bound = sa.Connection(engine, connection=self._pooled)
+        return self._bound
+
+    async def release(self) -> None:
+        """Back to the pool (the session has ended its transaction on it, if it began one)."""
+        if self._owned and self._pooled is not None:
+            pooled, self._pooled, self._driver = self._pooled, None, None
+            await greenlet_spawn((self._bound or pooled).close)
+
+
+_KEY = "confer.db"
+
+
+class RequestSession(Session):
+    """A request's session: on the connection its driver statements took, if they took one."""
+
+    def get_bind(self, *args: Any, **kw: Any) -> Any:
+        db: Db | None = self.info.get(_KEY)
+        bind = super().get_bind(*args, **kw)
+        if db is not None and db._owned and db._pooled is not None and isinstance(bind, sa.Engine):
+            return db.bound(bind)
+        return bind
+
+
+class RequestAsyncSession(AsyncSession):
+    sync_session_class = RequestSession
+
+    async def close(self) -> None:
+        await super().close()
+        db: Db | None = self.info.pop(_KEY, None)
+        if db is not None:
+            await db.release()

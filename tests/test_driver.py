@@ -24,7 +24,10 @@ from tests.test_sharing_http import shared_adult, two_agencies
 async def committed(fresh_database: Any, settings: Any) -> Any:
     if not fresh_database.is_postgres:
         pytest.skip("the driver path is PostgreSQL's")
-    app = create_app(settings.model_copy(update={"database_url": fresh_database.url}))
+    # One pooled connection: a request that needed two (its driver's and its session's) would
+    # wait for itself and fail.
+    engine = make_engine(fresh_database.url, pool_size=1, max_overflow=0, pool_timeout=5)
+    app = create_app(settings.model_copy(update={"database_url": fresh_database.url}), engine)
     statements: list[str] = []
 
     @sa.event.listens_for(app.state.engine.sync_engine, "connect")
@@ -245,3 +248,33 @@ async def test_a_referral_with_a_key_is_one_statement_and_reads_back_as_answered
     got = await client.get(f"/referrals/{sent.json()['id']}", headers=reader.headers)
     assert got.status_code == 200 and got.json() == sent.json()
     assert got.headers["etag"] == sent.headers["etag"]
+
+
+async def test_the_driver_and_then_the_session_share_one_connection_and_return_it(committed):
+    client, app, _admin, statements = committed
+    holder, reader = await two_agencies(client)
+    steve = await shared_adult(client, holder, reader)
+    child = await register_person(client, actor=holder, given_name="Ryan")
+    treatment = await add_record(client, actor=holder, subject=steve["id"], category="housing")
+    note = await add_record(
+        client,
+        actor=holder,
+        subject=child["id"],
+        category="family_circumstances",
+        summary="Draws on the housing record",
+        cites=[treatment["id"]],
+    )
+    statements.clear()
+    # The note cites a record about somebody else: the summary reads the child's facts on the
+    # driver, then that person's facts through the session, on the same (only) connection.
+    view = await summary_of(client, actor=holder, person=child["id"], purpose="family_support")
+    assert [(r["id"], r["cites"]) for r in view["records"]] == [(note["id"], [treatment["id"]])]
+    # (asyncpg's query logger leaves out the session's prepared SELECTs.) Once the session has
+    # begun, the audit entry goes into its transaction, and the request commits it.
+    assert [s.rstrip(";") for s in statements] == ["SELECT", "BEGIN", "INSERT", "COMMIT"]
+    pool = app.state.engine.pool
+    for _ in range(50):  # the sealer may hold it for a moment
+        if pool.checkedout() == 0:
+            break
+        await asyncio.sleep(0.02)
+    assert pool.checkedout() == 0

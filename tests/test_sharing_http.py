@@ -208,6 +208,59 @@ async def test_citations_are_shown_only_when_the_cited_record_is_visible(client)
     assert assert_problem(r, 404)["errors"][0]["field"] == "body:/cites"
 
 
+async def test_a_citation_of_a_record_about_somebody_else_is_judged_on_that_record(client):
+    _, drugs = await make_staffed_agency(
+        client, name="Drug service", kind="substance_misuse", sensitive_service=True
+    )
+    _, social = await make_staffed_agency(client, name="Social care", kind="social_care")
+    _, school = await make_staffed_agency(client, name="School", kind="school")
+    sarah = await register_person(
+        client, actor=drugs, given_name="Sarah", date_of_birth="1990-01-01", nhs_number=SARAH
+    )
+    await register_person(
+        client, actor=social, given_name="Sarah", date_of_birth=None, nhs_number=SARAH
+    )
+    ryan = await register_person(
+        client, actor=social, given_name="Ryan", date_of_birth="2016-05-01", nhs_number=RYAN
+    )
+    await register_person(
+        client, actor=school, given_name="Ryan", date_of_birth=None, nhs_number=RYAN
+    )
+    treatment = await add_record(
+        client, actor=drugs, subject=sarah["id"], category="substance_misuse", summary="Stable"
+    )
+    await give_consent(
+        client,
+        actor=drugs,
+        decision="granted",
+        subjects=[sarah["id"]],
+        given_by=[sarah["id"]],
+        recipients=[social.agency_id],
+        purposes=["child_in_need_assessment"],
+        categories=["substance_misuse"],
+    )
+    # Social care reads it, and its note about Ryan draws on his mother's treatment.
+    await summary_of(client, actor=social, person=sarah["id"], purpose="child_in_need_assessment")
+    note = await add_record(
+        client,
+        actor=social,
+        subject=ryan["id"],
+        category="family_circumstances",
+        level="non_confidential",
+        summary="Mother engaging with treatment",
+        cites=[treatment["id"]],
+    )
+    own = await summary_of(
+        client, actor=social, person=ryan["id"], purpose="child_in_need_assessment"
+    )
+    assert [(r["id"], r["cites"]) for r in own["records"]] == [(note["id"], [treatment["id"]])]
+    # The school reads the note about Ryan, not that it cites a drug service's record.
+    view = await summary_of(
+        client, actor=school, person=ryan["id"], purpose="child_in_need_assessment"
+    )
+    assert [(r["id"], r["cites"]) for r in view["records"]] == [(note["id"], [])]
+
+
 async def test_a_group_agenda_gives_interest_while_a_member(client):
     la_admin, la = await make_staffed_agency(
         client, name="Council social inclusion", kind="local_authority"

@@ -97,7 +97,7 @@ async def append_many(
         # Chained later by the sealer, so concurrent requests never queue on the chain's head.
         # One entry is one statement: on the read's idle driver connection it commits by itself,
         # all or nothing. Several go through the session, in the request's transaction.
-        run = db if db is not None and len(rows) == 1 else Db(session, None, None)
+        run = db if db is not None and len(rows) == 1 else Db(session)
         if disclosures:
             batch = json.dumps(disclosures, default=str)
             await run.write(_INSERT_PG_WITH_DISCLOSURES, {**rows[0], "disclosures": batch})

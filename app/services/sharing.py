@@ -466,9 +466,22 @@ _RECORDS_BASE = (
 )
 P_RECORD_IDS: sa.BindParameter[Any] = sa.bindparam("record_ids", expanding=True)
 P_AFTER = sa.bindparam("after", type_=sa.Uuid)
-CITATIONS_Q = sa.select(col(RecordCitation.record_id), col(RecordCitation.cited_record_id)).where(
-    col(RecordCitation.record_id).in_(
-        sa.select(col(Record.id)).where(col(Record.subject_person_id).in_(P_IDS))
+# Each citation with the cited record as the read path loads it (and its holder's
+# sensitive_service): whether the reader may see the citation is the policy's call on that record.
+_CITED = aliased(Record)
+_CITED_HOLDER = aliased(Agency)
+CITATIONS_Q = (
+    sa.select(
+        col(RecordCitation.record_id),
+        *(col(getattr(_CITED, f)) for f in RecordRow.__dataclass_fields__),
+        col(_CITED_HOLDER.sensitive_service),
+    )
+    .join_from(RecordCitation, _CITED, col(_CITED.id) == RecordCitation.cited_record_id)
+    .join(_CITED_HOLDER, col(_CITED_HOLDER.id) == _CITED.holder_agency_id)
+    .where(
+        col(RecordCitation.record_id).in_(
+            sa.select(col(Record.id)).where(col(Record.subject_person_id).in_(P_IDS))
+        )
     )
 )
 # Rule 1 without interest: the holder still sees its own records about the person.
@@ -603,7 +616,7 @@ class ReadFacts:
     decisions: list[DecisionFacts]
     decision_lawful: dict[uuid.UUID, tuple[str, str | None]]
     lineages: dict[uuid.UUID, frozenset[uuid.UUID]]
-    citations: dict[uuid.UUID, list[uuid.UUID]]
+    citations: dict[uuid.UUID, list[tuple[RecordRow, bool]]]  # the records each one cites
 
 
 _READ_PARTS = {
@@ -659,9 +672,9 @@ def _facts_from(
     records = sorted(
         ((RecordRow(*r[:-1]), bool(r[-1])) for r in parts["records"]), key=lambda rs: rs[0].id
     )
-    citations: dict[uuid.UUID, list[uuid.UUID]] = {}
-    for record_id, cited_id in parts["citations"]:
-        citations.setdefault(record_id, []).append(cited_id)
+    citations: dict[uuid.UUID, list[tuple[RecordRow, bool]]] = {}
+    for record_id, *cited in parts["citations"]:
+        citations.setdefault(record_id, []).append((RecordRow(*cited[:-1]), bool(cited[-1])))
     decisions, decision_lawful = decision_facts_from(parts["decisions"])
     return ReadFacts(
         memberships=memberships_from(parts["memberships"]),
@@ -969,27 +982,18 @@ async def _attach_citations(
     session: AsyncSession, page: list[Visible], f: ReadFacts, request: Request, interest: bool
 ) -> None:
     """A reader sees a citation only if it may see the cited record."""
-    cited_ids = {c for v in page for c in f.citations.get(v.record.id, [])}
-    if not cited_ids:
+    cited = [c for v in page for c in f.citations.get(v.record.id, ())]
+    if not cited:
         return
-    cited = {
-        row[0]: (RecordRow(*row[:-1]), bool(row[-1]))
-        for row in await session.execute(
-            sa.select(*RECORD_COLUMNS, col(Agency.sensitive_service))
-            .join_from(Record, Agency, col(Agency.id) == Record.holder_agency_id)
-            .where(col(Record.id).in_(cited_ids))
-        )
-    }
     people, consents, decisions = f.people, f.consents, f.decisions
-    missing = list({r.subject_person_id for r, _ in cited.values()} - set(people))
-    if missing:
+    missing = list({r.subject_person_id for r, _ in cited} - set(people))
+    if missing:  # a record citing one about somebody else: their facts too
         people = {**people, **await person_facts(session, missing, request.now.date())}
         more = await consent_facts(session, missing)
         consents = ConsentIndex(consents.facts + more.facts, {**consents.lawful, **more.lawful})
         decisions = decisions + (await decision_facts(session, missing, request.now))[0]
     for v in page:
-        for cited_id in f.citations.get(v.record.id, []):
-            rec, sensitive = cited[cited_id]
+        for rec, sensitive in f.citations.get(v.record.id, ()):
             d = decide(
                 request,
                 record_facts(rec, sensitive),
@@ -999,7 +1003,7 @@ async def _attach_citations(
                 decisions=decisions,
             )
             if d.permit:
-                v.cites.append(cited_id)
+                v.cites.append(rec.id)
 
 
 async def decide_for(
