@@ -9,6 +9,7 @@ policy function and audit verification, and writes bench/RESULTS.md (and results
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -170,6 +171,65 @@ class Server:
 # --- load ---
 
 
+def _busy_seconds(times: Any) -> float:
+    return float(times.user + times.system)
+
+
+class CpuMeter:
+    """CPU seconds spent while one load runs: by the server's workers, by PostgreSQL (every
+    `postgres` process; a backend that ends within the run is missed), by the load generator
+    (the children reaped meanwhile: wrk) and by the whole machine (the rest: the other server,
+    the bench itself, other tenants)."""
+
+    def __init__(self, server: Server) -> None:
+        import psutil
+
+        self._psutil = psutil
+        self.server = server
+        self._procs = self._snapshot()
+        self._children = self._reaped()
+        self._machine = self._machine_busy()
+
+    def _snapshot(self) -> dict[int, tuple[str, float]]:
+        workers = set(self.server.worker_pids())
+        out: dict[int, tuple[str, float]] = {}
+        for p in self._psutil.process_iter(["name"]):
+            kind = (
+                "server" if p.pid in workers else "postgres" if p.info["name"] == "postgres" else ""
+            )
+            if kind:
+                with contextlib.suppress(self._psutil.Error):
+                    out[p.pid] = (kind, _busy_seconds(p.cpu_times()))
+        return out
+
+    @staticmethod
+    def _reaped() -> float:
+        import resource
+
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return ru.ru_utime + ru.ru_stime
+
+    def _machine_busy(self) -> float:
+        t = self._psutil.cpu_times()
+        return sum(getattr(t, f, 0.0) for f in ("user", "nice", "system", "irq", "softirq"))
+
+    def stop(self, requests: int, seconds: float) -> dict[str, float]:
+        end = self._snapshot()
+        used = {"server": 0.0, "postgres": 0.0}
+        for pid, (kind, cpu) in end.items():
+            used[kind] += cpu - self._procs.get(pid, (kind, 0.0))[1]
+        load = self._reaped() - self._children
+        machine = self._machine_busy() - self._machine
+        per = 1000 / max(requests, 1)
+        return {
+            "server_ms": used["server"] * per,
+            "postgres_ms": used["postgres"] * per,
+            "wrk_ms": load * per,
+            "other_ms": max(machine - used["server"] - used["postgres"] - load, 0.0) * per,
+            "machine_busy": machine / (seconds * (os.cpu_count() or 1)),
+        }
+
+
 def run_wrk(
     server: Server,
     targets: list[str],
@@ -194,6 +254,7 @@ def run_wrk(
         "BENCH_THREADS": str(threads),
         "BENCH_SEQUENTIAL": "1" if sequential else "",
     }
+    meter = CpuMeter(server)
     r = subprocess.run(
         [
             "wrk",
@@ -239,6 +300,7 @@ def run_wrk(
         "received": received,
         "seconds": secs,
         "loadavg_1m_after": os.getloadavg()[0],
+        "cpu": meter.stop(res["requests"], secs),
     }
 
 

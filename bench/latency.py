@@ -172,9 +172,13 @@ async def probe(
         )
 
 
-STATEMENTS_SETTINGS = ("shared_preload_libraries=pg_stat_statements",)
+STATEMENTS_SETTINGS = (
+    "shared_preload_libraries=pg_stat_statements",
+    "pg_stat_statements.track_planning=on",
+)
 TOP_STATEMENTS = """
-SELECT calls, round(mean_exec_time::numeric, 3) AS mean_ms,
+SELECT calls, round(mean_exec_time::numeric, 3) AS mean_ms, plans,
+       round(mean_plan_time::numeric, 3) AS mean_plan_ms,
        round(total_exec_time::numeric) AS total_ms,
        round((shared_blks_hit + shared_blks_read)::numeric / calls, 1) AS blocks_per_call,
        round(rows::numeric / calls, 1) AS rows_per_call,
@@ -244,7 +248,9 @@ def main() -> None:
             pg.psql(pgdir, port, "SELECT pg_stat_statements_reset();", db="confer")
         asyncio.run(probe(admin, app_url, pepper, m, args.n, args.profile, args.only, args.direct))
         if args.statements:
-            print("calls|mean ms|total ms|blocks per call|rows per call|statement")
+            print(
+                "calls|mean ms|plans|mean plan ms|total ms|blocks per call|rows per call|statement"
+            )
             print(pg.psql(pgdir, port, TOP_STATEMENTS, db="confer"))
     finally:
         pg.stop(pgdir)

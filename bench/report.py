@@ -80,6 +80,22 @@ def section(r: dict[str, Any]) -> list[str]:
             '"Adjacent": to a bare logged read measured just before that operation, on the '
             "baseline server kept running beside the app's (the machine drifts within a run).",
         ]
+    if any("cpu" in ops.get(k, {}) for k, _ in OPS):
+        lines += [
+            "",
+            'CPU per request, from the processes\' own counters over each run (ms; "other" is '
+            "the rest of the machine: the idle server, the bench, other tenants):",
+            "",
+            "| operation | server workers | PostgreSQL | wrk | other | machine busy |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for key, label in OPS:
+            c = ops.get(key, {}).get("cpu")
+            if c:
+                lines.append(
+                    f"| {label} | {c['server_ms']:.2f} | {c['postgres_ms']:.2f} | "
+                    f"{c['wrk_ms']:.2f} | {c['other_ms']:.2f} | {c['machine_busy']:.0%} |"
+                )
     lines.append("")
     end = ops.get("logged_end")
     if end:
