@@ -96,28 +96,31 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
 
+    # A request is matched against the routers in this order, route by route (about 2 µs a
+    # route): the hot paths' routers come first. No path a router serves could be taken by a
+    # route of another router, so the order decides nothing else.
     for module in (
+        people,
+        consents,
+        referrals,
+        records,
+        conferences,
         health,
         token,
         me,
         agencies,
         practitioners,
         clients,
-        people,
         relationships,
         families,
-        records,
-        consents,
         decisions,
         groups,
         requests,
-        referrals,
         involvements,
         caf,
         child_status,
         plans,
         follow_ups,
-        conferences,
         disclosures,
         audit,
     ):

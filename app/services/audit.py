@@ -7,10 +7,10 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-import rfc8785
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import canonical
 from app.context import request_id_var
 from app.db import utcnow
 from app.driver import Db
@@ -51,14 +51,14 @@ def entry_row(principal: Principal | None, item: AuditItem) -> dict[str, Any]:
         "subject_person_id": item.subject_person_id,
         "outcome": item.outcome,
     }
-    canonical: dict[str, Any] = {
+    body: dict[str, Any] = {
         **{k: _s(v) if isinstance(v, uuid.UUID) else v for k, v in row.items()},
         "occurred_at": occurred_at.isoformat(),
         "actor_kind": principal.kind.value if principal else None,
         "detail": item.detail or {},
     }
     # Canonicalised once, here; the stored bytes are what the chain hashes.
-    row["body"] = rfc8785.dumps(canonical)
+    row["body"] = canonical.dumps(body)
     return row
 
 
