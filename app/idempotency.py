@@ -50,10 +50,16 @@ class Created:
 REPLAY_HEADER = "Idempotent-Replayed"
 
 
+def json_ready(value: Any) -> Any:
+    """What `jsonable_encoder` gives: for a model, pydantic's own JSON-mode dump, which
+    `jsonable_encoder` would then walk again in Python (a tenth of a POST's CPU)."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True)
+    return jsonable_encoder(value)
+
+
 def _request_hash(method: str, path: str, payload: BaseModel | None) -> str:
-    body = json.dumps(
-        jsonable_encoder(payload) if payload is not None else None, sort_keys=True, default=str
-    )
+    body = json.dumps(json_ready(payload), sort_keys=True, default=str)
     return hashlib.sha256(f"{method} {path}\n{body}".encode()).hexdigest()
 
 
@@ -93,7 +99,7 @@ async def run_idempotent(
         if created.writes is not None:
             await created.writes.apply(session)
         return JSONResponse(
-            jsonable_encoder(created.body), status_code=created.status, headers=created.headers()
+            json_ready(created.body), status_code=created.status, headers=created.headers()
         )
     request_hash = _request_hash(method, path, payload)
     ident: dict[str, Any] = {"scope": principal.idempotency_scope, "key": key}
@@ -125,7 +131,7 @@ async def run_idempotent(
     created = await create()
     if created.writes is not None:
         await created.writes.apply(session)
-    encoded: Any = jsonable_encoder(created.body)
+    encoded: Any = json_ready(created.body)
     await session.execute(
         sa.update(_TABLE)
         .where(_TABLE.c.scope == ident["scope"], _TABLE.c.key == ident["key"])
@@ -151,7 +157,7 @@ async def _create_in_one_statement(
     in as one statement that commits by itself (app/writes.py)."""
     created = await create()
     assert created.writes is not None, "a deferred creation returns its writes"
-    encoded: Any = jsonable_encoder(created.body)
+    encoded: Any = json_ready(created.body)
     response = JSONResponse(encoded, status_code=created.status, headers=created.headers())
     if key is None:
         await created.writes.apply_reserving(db, None)

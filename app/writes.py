@@ -11,14 +11,25 @@ through the session, in the request's transaction.
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import SQLModel
 
 from app.driver import Db
 from app.principal import Principal
 from app.services import audit
+
+T = TypeVar("T", bound=SQLModel)
+
+
+def new_row(model: type[T], **values: Any) -> T:
+    """A new row of a table model, for `Writes`: its defaults (id, version, created_at) filled
+    as the constructor fills them, without SQLAlchemy's instrumented constructor (a consent
+    statement cost 135 µs that way, 35 µs this way). It can be read and dumped; it is not
+    known to SQLAlchemy, so it is never added to a session."""
+    return cast(T, model.model_construct(**values))
 
 
 @dataclass

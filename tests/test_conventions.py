@@ -949,3 +949,100 @@ async def test_connections_the_database_dropped_cost_one_503_then_it_recovers(
     finally:
         await server.dispose()
         await app.state.engine.dispose()
+
+
+def test_json_ready_gives_what_jsonable_encoder_gives() -> None:
+    """An Idempotency-Key stored before `json_ready` replaced `jsonable_encoder` (in the request
+    hash and the stored answer) still matches its retry."""
+    import datetime as dt
+
+    from fastapi.encoders import jsonable_encoder
+
+    from app.idempotency import json_ready
+    from app.models.casework import ReferralCreate
+    from app.models.sharing import ConsentCreate
+
+    ids = [str(uuid.UUID(int=n)) for n in range(1, 5)]
+    consent = ConsentCreate.model_validate(
+        {
+            "decision": "granted",
+            "subjects": ids[:2],
+            "given_by": ids[2:3],
+            "form": "written",
+            "given_at": "2026-12-06T10:00:00+01:00",
+            "recipients": ids[3:],
+            "purposes": ["child_protection_enquiry", "health_care"],
+            "categories": ["health"],
+            "notes": 'Zoë\'s mother, "in person"\n',
+        }
+    )
+    referral = ReferralCreate.model_validate(
+        {
+            "to_agency_id": ids[0],
+            "subject_person_ids": ids[1:3],
+            "purpose": "early_help_assessment",
+            "reason": "r",
+            "action_expected": "a",
+            "feedback_by": dt.date(2026, 12, 20).isoformat(),
+        }
+    )
+    for model in (consent, referral, None):
+        assert json_ready(model) == jsonable_encoder(model)
+    assert json_ready({"at": dt.date(2026, 1, 2)}) == {"at": "2026-01-02"}
+
+
+def test_new_row_fills_what_the_constructor_fills() -> None:
+    """A consent's or a referral's rows are built without SQLAlchemy's constructor: same
+    columns, same defaults."""
+    import datetime as dt
+
+    from app.models.casework import Referral, ReferralSubject
+    from app.models.requests import Share
+    from app.models.sharing import ConsentStatement, ConsentSubject
+    from app.writes import new_row
+
+    a, b = uuid.UUID(int=1), uuid.UUID(int=2)
+    cases = [
+        (
+            ConsentStatement,
+            {
+                "decision": "granted",
+                "form": "written",
+                "given_at": dt.datetime.now(dt.UTC),
+                "recorded_by_agency_id": a,
+                "article6_basis": "public_task",
+            },
+        ),
+        (ConsentSubject, {"statement_id": a, "subject_person_id": b, "given_by_person_id": b}),
+        (
+            Referral,
+            {
+                "from_agency_id": a,
+                "to_agency_id": b,
+                "purpose": "health_care",
+                "reason": "r",
+                "action_expected": "x",
+                "feedback_by": dt.date(2026, 12, 20),
+            },
+        ),
+        (ReferralSubject, {"referral_id": a, "person_id": b}),
+        (
+            Share,
+            {
+                "referral_id": a,
+                "holder_agency_id": a,
+                "recipient_agency_id": b,
+                "record_id": b,
+                "subject_person_id": b,
+                "purpose": "health_care",
+                "why": "r",
+            },
+        ),
+    ]
+    for model, values in cases:
+        built, constructed = new_row(model, **values).model_dump(), model(**values).model_dump()
+        assert built.keys() == constructed.keys()
+        generated = {k for k in built if built[k] != constructed[k]}
+        assert generated <= {"id", "created_at", "given_at"}, (model.__name__, generated)
+        for k in generated:  # fresh ids and times, of the same kind
+            assert type(built[k]) is type(constructed[k])

@@ -39,7 +39,7 @@ from app.services.sharing import (
     person_facts_from,
 )
 from app.services.versioning import update_versioned
-from app.writes import Writes
+from app.writes import Writes, new_row
 
 CLOCK_SKEW = timedelta(minutes=2)
 
@@ -183,7 +183,8 @@ async def record_consent(
             )
         signers[subject] = entitled
 
-    statement = ConsentStatement(
+    statement = new_row(
+        ConsentStatement,
         decision=data.decision.value,
         form=data.form.value,
         given_at=given_at,
@@ -202,7 +203,12 @@ async def record_consent(
         notes=data.notes,
     )
     subjects = [
-        ConsentSubject(statement_id=statement.id, subject_person_id=subject, given_by_person_id=g)
+        new_row(
+            ConsentSubject,
+            statement_id=statement.id,
+            subject_person_id=subject,
+            given_by_person_id=g,
+        )
         for subject, givers in signers.items()
         for g in givers
     ]

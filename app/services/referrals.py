@@ -39,7 +39,7 @@ from app.services.consents import require_found
 from app.services.people import agency_of, require_known
 from app.services.sharing import decide_for, memberships_now
 from app.services.versioning import update_versioned
-from app.writes import Writes
+from app.writes import Writes, new_row
 
 RE_REFERRAL_WINDOW = timedelta(days=365)
 
@@ -170,7 +170,8 @@ async def create_referral(
             [data.to_group_id], {r[0] for r in parts["groups"]}, "group", "body:/to_group_id"
         )
     re_referral = data.to_agency_id is not None and bool(parts["closed"])
-    referral = Referral(
+    referral = new_row(
+        Referral,
         from_agency_id=agency_id,
         from_practitioner_id=principal.practitioner_id,
         to_agency_id=data.to_agency_id,
@@ -188,7 +189,7 @@ async def create_referral(
     # Idempotency-Key's answer can then go in as one statement (decision 0010).
     writes = Writes(principal)
     writes.add(_REFERRALS, [referral.model_dump()])
-    subjects = [ReferralSubject(referral_id=referral.id, person_id=p) for p in people]
+    subjects = [new_row(ReferralSubject, referral_id=referral.id, person_id=p) for p in people]
     writes.add(_SUBJECTS, [s.model_dump() for s in subjects])
     writes.add(_SHARES, [s.model_dump() for s in shares])
     detail = {"purpose": referral.purpose, "re_referral": re_referral}
@@ -236,7 +237,8 @@ async def _shares(
                 field=f"body:/record_ids/{i}",
             )
     return [
-        Share(
+        new_row(
+            Share,
             referral_id=referral.id,
             holder_agency_id=referral.from_agency_id,
             recipient_agency_id=referral.to_agency_id,
