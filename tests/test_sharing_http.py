@@ -137,7 +137,8 @@ async def test_corrections_supersede_and_are_never_deleted(client):
     assert r.status_code == 200 and r.json()["summary"] == "Lives at no. 12"
 
 
-async def test_citations_are_shown_only_when_the_cited_record_is_visible(client):
+async def _sarah_at_a_drug_service_and_social_care(client):
+    """A sensitive drug service and social care both know Sarah; a school exists."""
     _, drugs = await make_staffed_agency(
         client, name="Drug service", kind="substance_misuse", sensitive_service=True
     )
@@ -149,6 +150,11 @@ async def test_citations_are_shown_only_when_the_cited_record_is_visible(client)
     await register_person(
         client, actor=social, given_name="Sarah", date_of_birth=None, nhs_number=SARAH
     )
+    return drugs, social, school, sarah
+
+
+async def test_citations_are_shown_only_when_the_cited_record_is_visible(client):
+    drugs, social, school, sarah = await _sarah_at_a_drug_service_and_social_care(client)
     await register_person(
         client, actor=school, given_name="Sarah", date_of_birth=None, nhs_number=SARAH
     )
@@ -209,17 +215,7 @@ async def test_citations_are_shown_only_when_the_cited_record_is_visible(client)
 
 
 async def test_a_citation_of_a_record_about_somebody_else_is_judged_on_that_record(client):
-    _, drugs = await make_staffed_agency(
-        client, name="Drug service", kind="substance_misuse", sensitive_service=True
-    )
-    _, social = await make_staffed_agency(client, name="Social care", kind="social_care")
-    _, school = await make_staffed_agency(client, name="School", kind="school")
-    sarah = await register_person(
-        client, actor=drugs, given_name="Sarah", date_of_birth="1990-01-01", nhs_number=SARAH
-    )
-    await register_person(
-        client, actor=social, given_name="Sarah", date_of_birth=None, nhs_number=SARAH
-    )
+    drugs, social, school, sarah = await _sarah_at_a_drug_service_and_social_care(client)
     ryan = await register_person(
         client, actor=social, given_name="Ryan", date_of_birth="2016-05-01", nhs_number=RYAN
     )
