@@ -172,12 +172,19 @@ class Server:
 
 
 def _busy_seconds(times: Any) -> float:
-    return float(times.user + times.system)
+    # With the children it has reaped: the postmaster's hold the backends that have exited (a
+    # pool's overflow connections are closed when they are returned).
+    return float(
+        times.user
+        + times.system
+        + getattr(times, "children_user", 0.0)
+        + getattr(times, "children_system", 0.0)
+    )
 
 
 class CpuMeter:
     """CPU seconds spent while one load runs: by the server's workers, by PostgreSQL (every
-    `postgres` process; a backend that ends within the run is missed), by the load generator
+    `postgres` process, and the backends that ended, through the postmaster), by the load generator
     (the children reaped meanwhile: wrk) and by the whole machine (the rest: the other server,
     the bench itself, other tenants)."""
 
@@ -189,6 +196,7 @@ class CpuMeter:
         self._procs = self._snapshot()
         self._children = self._reaped()
         self._machine = self._machine_busy()
+        self._interrupts = self._interrupt_time()
 
     def _snapshot(self) -> dict[int, tuple[str, float]]:
         workers = set(self.server.worker_pids())
@@ -213,11 +221,18 @@ class CpuMeter:
         t = self._psutil.cpu_times()
         return sum(getattr(t, f, 0.0) for f in ("user", "nice", "system", "irq", "softirq"))
 
+    def _interrupt_time(self) -> float:
+        t = self._psutil.cpu_times()
+        return float(getattr(t, "irq", 0.0) + getattr(t, "softirq", 0.0))
+
     def stop(self, requests: int, seconds: float) -> dict[str, float]:
         end = self._snapshot()
         used = {"server": 0.0, "postgres": 0.0}
         for pid, (kind, cpu) in end.items():
             used[kind] += cpu - self._procs.get(pid, (kind, 0.0))[1]
+        for pid, (kind, cpu) in self._procs.items():
+            if pid not in end:  # ended: its whole time is now in the postmaster's children
+                used[kind] -= cpu
         load = self._reaped() - self._children
         machine = self._machine_busy() - self._machine
         per = 1000 / max(requests, 1)
@@ -226,6 +241,9 @@ class CpuMeter:
             "postgres_ms": used["postgres"] * per,
             "wrk_ms": load * per,
             "other_ms": max(machine - used["server"] - used["postgres"] - load, 0.0) * per,
+            # Of "other": interrupts, mostly the network stack's (loopback TCP is processed
+            # in softirq), which no process is charged for.
+            "interrupts_ms": (self._interrupt_time() - self._interrupts) * per,
             "machine_busy": machine / (seconds * (os.cpu_count() or 1)),
         }
 

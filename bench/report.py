@@ -84,17 +84,20 @@ def section(r: dict[str, Any]) -> list[str]:
         lines += [
             "",
             'CPU per request, from the processes\' own counters over each run (ms; "other" is '
-            "the rest of the machine: the idle server, the bench, other tenants):",
+            "the rest of the machine: interrupts, of which the network stack's are most, the "
+            "idle server, the bench, other tenants):",
             "",
-            "| operation | server workers | PostgreSQL | wrk | other | machine busy |",
-            "| --- | ---: | ---: | ---: | ---: | ---: |",
+            "| operation | server workers | PostgreSQL | wrk | other | of it interrupts "
+            "| machine busy |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for key, label in OPS:
             c = ops.get(key, {}).get("cpu")
             if c:
+                irq = f"{c['interrupts_ms']:.2f}" if "interrupts_ms" in c else "—"
                 lines.append(
                     f"| {label} | {c['server_ms']:.2f} | {c['postgres_ms']:.2f} | "
-                    f"{c['wrk_ms']:.2f} | {c['other_ms']:.2f} | {c['machine_busy']:.0%} |"
+                    f"{c['wrk_ms']:.2f} | {c['other_ms']:.2f} | {irq} | {c['machine_busy']:.0%} |"
                 )
     lines.append("")
     end = ops.get("logged_end")
