@@ -1,8 +1,9 @@
 """Canonical JSON (RFC 8785, JCS): the bytes an audit entry's body is stored and hashed as.
 
-`rfc8785` is pure Python and cost about 40 µs an entry. For the values audit bodies hold
-(strings, booleans, null, integers, lists, objects with ASCII keys) the standard library's
-encoder, with sorted keys and no spaces, writes the same bytes; anything else goes to `rfc8785`.
+`rfc8785` is pure Python and cost about 34 µs an entry (this path: 11 µs). For the values
+audit bodies hold (strings, booleans, null, integers, lists, objects with ASCII keys) the
+standard library's encoder, with sorted keys and no spaces, writes the same bytes; anything
+else goes to `rfc8785`.
 `tests/test_canonical.py` checks the two agree on generated values."""
 
 import json

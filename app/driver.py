@@ -147,6 +147,12 @@ class Db:
             self._bound = sa.Connection(engine, connection=self._pooled)
         return self._bound
 
+    def session_bind(self, bind: Any) -> Any:
+        """What the session should run on instead of `bind`: the connection the driver took."""
+        if self._owned and self._pooled is not None and isinstance(bind, sa.Engine):
+            return self.bound(bind)
+        return bind
+
     async def release(self) -> None:
         """Back to the pool (the session has ended its transaction on it, if it began one)."""
         if self._owned and self._pooled is not None:
@@ -163,9 +169,7 @@ class RequestSession(Session):
     def get_bind(self, *args: Any, **kw: Any) -> Any:
         db: Db | None = self.info.get(_KEY)
         bind = super().get_bind(*args, **kw)
-        if db is not None and db._owned and db._pooled is not None and isinstance(bind, sa.Engine):
-            return db.bound(bind)
-        return bind
+        return bind if db is None else db.session_bind(bind)
 
 
 class RequestAsyncSession(AsyncSession):

@@ -195,8 +195,7 @@ class CpuMeter:
         self.server = server
         self._procs = self._snapshot()
         self._children = self._reaped()
-        self._machine = self._machine_busy()
-        self._interrupts = self._interrupt_time()
+        self._machine, self._interrupts = self._machine_times()
 
     def _snapshot(self) -> dict[int, tuple[str, float]]:
         workers = set(self.server.worker_pids())
@@ -217,13 +216,11 @@ class CpuMeter:
         ru = resource.getrusage(resource.RUSAGE_CHILDREN)
         return ru.ru_utime + ru.ru_stime
 
-    def _machine_busy(self) -> float:
+    def _machine_times(self) -> tuple[float, float]:
+        """The whole machine's busy seconds, and of them the interrupts'."""
         t = self._psutil.cpu_times()
-        return sum(getattr(t, f, 0.0) for f in ("user", "nice", "system", "irq", "softirq"))
-
-    def _interrupt_time(self) -> float:
-        t = self._psutil.cpu_times()
-        return float(getattr(t, "irq", 0.0) + getattr(t, "softirq", 0.0))
+        interrupts = float(getattr(t, "irq", 0.0) + getattr(t, "softirq", 0.0))
+        return t.user + getattr(t, "nice", 0.0) + t.system + interrupts, interrupts
 
     def stop(self, requests: int, seconds: float) -> dict[str, float]:
         end = self._snapshot()
@@ -234,7 +231,8 @@ class CpuMeter:
             if pid not in end:  # ended: its whole time is now in the postmaster's children
                 used[kind] -= cpu
         load = self._reaped() - self._children
-        machine = self._machine_busy() - self._machine
+        machine_now, interrupts_now = self._machine_times()
+        machine = machine_now - self._machine
         per = 1000 / max(requests, 1)
         return {
             "server_ms": used["server"] * per,
@@ -243,7 +241,7 @@ class CpuMeter:
             "other_ms": max(machine - used["server"] - used["postgres"] - load, 0.0) * per,
             # Of "other": interrupts, mostly the network stack's (loopback TCP is processed
             # in softirq), which no process is charged for.
-            "interrupts_ms": (self._interrupt_time() - self._interrupts) * per,
+            "interrupts_ms": (interrupts_now - self._interrupts) * per,
             "machine_busy": machine / (seconds * (os.cpu_count() or 1)),
         }
 

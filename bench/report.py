@@ -94,10 +94,10 @@ def section(r: dict[str, Any]) -> list[str]:
         for key, label in OPS:
             c = ops.get(key, {}).get("cpu")
             if c:
-                irq = f"{c['interrupts_ms']:.2f}" if "interrupts_ms" in c else "—"
                 lines.append(
                     f"| {label} | {c['server_ms']:.2f} | {c['postgres_ms']:.2f} | "
-                    f"{c['wrk_ms']:.2f} | {c['other_ms']:.2f} | {irq} | {c['machine_busy']:.0%} |"
+                    f"{c['wrk_ms']:.2f} | {c['other_ms']:.2f} | {c['interrupts_ms']:.2f} | "
+                    f"{c['machine_busy']:.0%} |"
                 )
     lines.append("")
     end = ops.get("logged_end")

@@ -419,7 +419,12 @@ class RecordRow:
     created_at: datetime
 
 
-RECORD_COLUMNS = [col(getattr(Record, f)) for f in RecordRow.__dataclass_fields__]
+def record_columns(entity: Any = Record) -> list[Any]:
+    """`RecordRow`'s columns, of `Record` or an alias of it."""
+    return [col(getattr(entity, f)) for f in RecordRow.__dataclass_fields__]
+
+
+RECORD_COLUMNS = record_columns()
 
 
 def record_facts(
@@ -473,7 +478,7 @@ _CITED_HOLDER = aliased(Agency)
 CITATIONS_Q = (
     sa.select(
         col(RecordCitation.record_id),
-        *(col(getattr(_CITED, f)) for f in RecordRow.__dataclass_fields__),
+        *record_columns(_CITED),
         col(_CITED_HOLDER.sensitive_service),
     )
     .join_from(RecordCitation, _CITED, col(_CITED.id) == RecordCitation.cited_record_id)
@@ -662,6 +667,11 @@ _READ_CHRONOLOGY = Combined(
 )
 
 
+def _record_and_sensitive(row: Any) -> tuple[RecordRow, bool]:
+    """A record's columns followed by its holder's sensitive_service, as the reads select them."""
+    return RecordRow(*row[:-1]), bool(row[-1])
+
+
 def _facts_from(
     parts: dict[str, list[Row]],
     ids: list[uuid.UUID],
@@ -669,12 +679,10 @@ def _facts_from(
     interested: frozenset[uuid.UUID],
     held: frozenset[uuid.UUID],
 ) -> ReadFacts:
-    records = sorted(
-        ((RecordRow(*r[:-1]), bool(r[-1])) for r in parts["records"]), key=lambda rs: rs[0].id
-    )
+    records = sorted(map(_record_and_sensitive, parts["records"]), key=lambda rs: rs[0].id)
     citations: dict[uuid.UUID, list[tuple[RecordRow, bool]]] = {}
     for record_id, *cited in parts["citations"]:
-        citations.setdefault(record_id, []).append((RecordRow(*cited[:-1]), bool(cited[-1])))
+        citations.setdefault(record_id, []).append(_record_and_sensitive(cited))
     decisions, decision_lawful = decision_facts_from(parts["decisions"])
     return ReadFacts(
         memberships=memberships_from(parts["memberships"]),
